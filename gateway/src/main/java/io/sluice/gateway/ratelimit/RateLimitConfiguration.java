@@ -1,0 +1,46 @@
+package io.sluice.gateway.ratelimit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+
+/** Wires the Redis limiter, its local fallback and the {@code SluiceRateLimit} filter. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RateLimitProperties.class)
+class RateLimitConfiguration {
+
+  @Bean
+  RedisRateLimiterStore redisRateLimiterStore(ReactiveStringRedisTemplate redis) {
+    return new RedisRateLimiterStore(redis);
+  }
+
+  @Bean
+  ResilientRateLimiter resilientRateLimiter(
+      RedisRateLimiterStore redis, RateLimitProperties properties, MeterRegistry meters) {
+    return new ResilientRateLimiter(redis, new LocalRateLimiterStore(), properties, meters);
+  }
+
+  /** Redis is optional: a failed warm-up only means the first decisions may be local. */
+  @EventListener(ApplicationReadyEvent.class)
+  void warmUpRedis(ApplicationReadyEvent event) {
+    event
+        .getApplicationContext()
+        .getBean(RedisRateLimiterStore.class)
+        .warmUp()
+        .onErrorResume(error -> Mono.empty())
+        .subscribe();
+  }
+
+  @Bean
+  RateLimitGatewayFilterFactory rateLimitGatewayFilterFactory(
+      ResilientRateLimiter limiter,
+      RateLimitSubjectResolver subjects,
+      RateLimitProperties properties) {
+    return new RateLimitGatewayFilterFactory(limiter, subjects, properties);
+  }
+}

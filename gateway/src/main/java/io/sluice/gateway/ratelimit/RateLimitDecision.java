@@ -1,0 +1,39 @@
+package io.sluice.gateway.ratelimit;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The outcome of one request against all of a client's buckets.
+ *
+ * @param allowed whether every bucket had a token
+ * @param retryAfterMicros when denied, time until every bucket holds a token again
+ * @param buckets the state of each bucket, empty when no limit could be evaluated (fail-open)
+ * @param source where the decision was made
+ */
+public record RateLimitDecision(
+    boolean allowed, long retryAfterMicros, List<BucketState> buckets, Source source) {
+
+  /** Where a decision was made. */
+  public enum Source {
+    REDIS,
+    LOCAL,
+    FAIL_OPEN,
+    FAIL_CLOSED
+  }
+
+  static RateLimitDecision failOpen() {
+    return new RateLimitDecision(true, 0, List.of(), Source.FAIL_OPEN);
+  }
+
+  /** The bucket a client is closest to exhausting: the one the legacy headers describe. */
+  BucketState tightest() {
+    return buckets.stream()
+        .min(Comparator.comparingLong(BucketState::remaining).thenComparing(b -> b.spec().window()))
+        .orElse(null);
+  }
+
+  long retryAfterSeconds() {
+    return Math.max(1, (retryAfterMicros + 999_999) / 1_000_000);
+  }
+}

@@ -1,0 +1,111 @@
+package io.sluice.gateway.ratelimit;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides in Redis when it can, and otherwise within a bounded time by the configured degraded
+ * mode. A circuit breaker stops sending to a Redis that keeps failing, so while it is down each
+ * request costs no timeout at all; half-open probes bring Redis back by themselves.
+ */
+public class ResilientRateLimiter {
+
+  private static final Logger log = LoggerFactory.getLogger(ResilientRateLimiter.class);
+
+  private final RateLimiterStore redis;
+  private final RateLimiterStore local;
+  private final RateLimitProperties properties;
+  private final CircuitBreaker breaker;
+  private final Counter redisErrors;
+  private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
+
+  ResilientRateLimiter(
+      RateLimiterStore redis,
+      RateLimiterStore local,
+      RateLimitProperties properties,
+      MeterRegistry meters) {
+    this.redis = redis;
+    this.local = local;
+    this.properties = properties;
+    this.breaker =
+        CircuitBreaker.of(
+            "rate-limit-redis",
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(2))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+    this.redisErrors = meters.counter("sluice.ratelimit.redis.errors");
+    Gauge.builder("sluice.ratelimit.degraded", breaker, b -> isDegraded(b) ? 1 : 0)
+        .description("1 while rate limits are decided without Redis")
+        .register(meters);
+  }
+
+  /** Takes a token from each of {@code limits} for {@code client}. */
+  public Mono<RateLimitDecision> consume(String client, List<LimitSpec> limits) {
+    if (!breaker.tryAcquirePermission()) {
+      return degraded(client, limits);
+    }
+    long start = System.nanoTime();
+    return redis
+        .consume(client, limits)
+        .timeout(properties.redisTimeout())
+        .doOnNext(d -> breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+        .doOnCancel(breaker::releasePermission)
+        .onErrorResume(
+            error -> {
+              breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+              redisErrors.increment();
+              logDegraded(error);
+              return degraded(client, limits);
+            });
+  }
+
+  /** Whether decisions are currently made without Redis. */
+  public boolean degraded() {
+    return isDegraded(breaker);
+  }
+
+  private static boolean isDegraded(CircuitBreaker breaker) {
+    return breaker.getState() != CircuitBreaker.State.CLOSED;
+  }
+
+  private Mono<RateLimitDecision> degraded(String client, List<LimitSpec> limits) {
+    return switch (properties.degradedMode()) {
+      case FAIL_OPEN -> Mono.just(RateLimitDecision.failOpen());
+      case FAIL_CLOSED ->
+          Mono.just(
+              new RateLimitDecision(
+                  false, 2_000_000, List.of(), RateLimitDecision.Source.FAIL_CLOSED));
+      case LOCAL_FALLBACK ->
+          local.consume(
+              client, limits.stream().map(l -> l.perReplica(properties.replicas())).toList());
+    };
+  }
+
+  private void logDegraded(Throwable error) {
+    long now = System.nanoTime();
+    long last = lastLogNanos.get();
+    if (now - last >= properties.degradedLogInterval().toNanos()
+        && lastLogNanos.compareAndSet(last, now)) {
+      log.warn(
+          "Rate limiting degraded to {}: Redis did not answer within {} ({})",
+          properties.degradedMode(),
+          properties.redisTimeout(),
+          error.toString());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.sluice.gateway.routing;
+
+import io.sluice.gateway.resilience.ResilienceProperties;
+import io.sluice.gateway.system.EdgeProperties;
+import java.util.List;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
+import org.springframework.cloud.gateway.config.HttpClientFactory;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The proxying machinery: the upstream HTTP client and what it sends and returns in headers. */
+@Configuration(proxyBeanMethods = false)
+class ProxyConfiguration {
+
+  @Bean
+  HttpClientFactory gatewayHttpClientFactory(
+      HttpClientProperties properties,
+      ServerProperties serverProperties,
+      HttpClientSslConfigurer sslConfigurer,
+      List<HttpClientCustomizer> customizers,
+      UpstreamClientProperties pool,
+      ResilienceProperties resilience) {
+    if (pool.pendingAcquireTimeout().compareTo(resilience.shortestRouteTimeout()) >= 0) {
+      throw new IllegalStateException(
+          "sluice.upstream-client.pending-acquire-timeout ("
+              + pool.pendingAcquireTimeout()
+              + ") must be shorter than the shortest route timeout ("
+              + resilience.shortestRouteTimeout()
+              + ")");
+    }
+    return new UpstreamHttpClientFactory(
+        properties,
+        serverProperties,
+        sslConfigurer,
+        customizers,
+        pool,
+        resilience.connectTimeout(),
+        resilience.longestRouteTimeout().plusSeconds(1));
+  }
+
+  @Bean
+  ForwardedHeadersPolicy forwardedHeadersPolicy(EdgeProperties edge) {
+    return new ForwardedHeadersPolicy(new ProxyTrust(edge.trustedProxies()));
+  }
+
+  @Bean
+  UpstreamResponseHeadersFilter upstreamResponseHeadersFilter() {
+    return new UpstreamResponseHeadersFilter();
+  }
+}

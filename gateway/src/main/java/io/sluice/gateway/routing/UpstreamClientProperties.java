@@ -1,0 +1,56 @@
+package io.sluice.gateway.routing;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The connection pool of the HTTP client that talks to backends (one pool per backend address).
+ * Idle keep-alive connections are retired by the gateway before the backend's own idle timeout can
+ * close them under a request, which would otherwise surface as "connection prematurely closed".
+ *
+ * @param maxConnections most connections to one backend address
+ * @param maxPendingAcquires most requests waiting for a connection when all are busy; beyond it
+ *     requests fail fast with 503
+ * @param pendingAcquireTimeout longest wait for a pooled connection (503 after it)
+ * @param maxIdleTime how long a connection may sit idle before it is closed; keep it below the
+ *     backend's keep-alive idle timeout
+ * @param maxLifeTime how long a connection is reused at all; bounds how long traffic sticks to one
+ *     pod behind a Kubernetes Service address
+ * @param evictionInterval how often idle and expired connections are closed in the background
+ */
+@ConfigurationProperties("sluice.upstream-client")
+public record UpstreamClientProperties(
+    @DefaultValue("500") int maxConnections,
+    @DefaultValue("1000") int maxPendingAcquires,
+    @DefaultValue("1s") Duration pendingAcquireTimeout,
+    @DefaultValue("10s") Duration maxIdleTime,
+    @DefaultValue("5m") Duration maxLifeTime,
+    @DefaultValue("5s") Duration evictionInterval) {
+
+  public UpstreamClientProperties {
+    if (maxConnections < 1 || maxPendingAcquires < 1) {
+      throw new IllegalArgumentException(
+          "sluice.upstream-client.max-connections and max-pending-acquires must be at least 1");
+    }
+    if (!isPositive(pendingAcquireTimeout)
+        || !isPositive(maxIdleTime)
+        || !isPositive(evictionInterval)) {
+      throw new IllegalArgumentException(
+          "sluice.upstream-client durations (pending-acquire-timeout, max-idle-time,"
+              + " eviction-interval) must be positive");
+    }
+    if (maxLifeTime.compareTo(maxIdleTime) <= 0) {
+      throw new IllegalArgumentException(
+          "sluice.upstream-client.max-life-time ("
+              + maxLifeTime
+              + ") must be longer than max-idle-time ("
+              + maxIdleTime
+              + ")");
+    }
+  }
+
+  private static boolean isPositive(Duration duration) {
+    return !duration.isNegative() && !duration.isZero();
+  }
+}

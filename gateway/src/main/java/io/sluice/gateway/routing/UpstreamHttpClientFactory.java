@@ -1,0 +1,66 @@
+package io.sluice.gateway.routing;
+
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
+import org.springframework.cloud.gateway.config.HttpClientFactory;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * SCG's HTTP client, with the pool and timeouts from Sluice's own validated properties instead of
+ * {@code spring.cloud.gateway.server.webflux.httpclient.*}. Reactor Netty picks the native epoll
+ * transport on Linux and shares the server's event loops, so a proxied exchange stays on one
+ * thread.
+ */
+class UpstreamHttpClientFactory extends HttpClientFactory {
+
+  private final UpstreamClientProperties pool;
+
+  private final Duration connectTimeout;
+
+  private final Duration bodyIdleTimeout;
+
+  UpstreamHttpClientFactory(
+      HttpClientProperties properties,
+      ServerProperties serverProperties,
+      HttpClientSslConfigurer sslConfigurer,
+      List<HttpClientCustomizer> customizers,
+      UpstreamClientProperties pool,
+      Duration connectTimeout,
+      Duration bodyIdleTimeout) {
+    super(properties, serverProperties, sslConfigurer, customizers);
+    this.pool = pool;
+    this.connectTimeout = connectTimeout;
+    this.bodyIdleTimeout = bodyIdleTimeout;
+  }
+
+  @Override
+  protected HttpClient createInstance() {
+    return super.createInstance()
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+        // Between reads of a response: catches a backend that stalls mid-body, after the route
+        // deadline (which ends when the response headers arrive) no longer applies.
+        .responseTimeout(bodyIdleTimeout);
+  }
+
+  @Override
+  protected ConnectionProvider buildConnectionProvider(HttpClientProperties ignored) {
+    return ConnectionProvider.builder("upstream")
+        .maxConnections(pool.maxConnections())
+        .pendingAcquireMaxCount(pool.maxPendingAcquires())
+        .pendingAcquireTimeout(pool.pendingAcquireTimeout())
+        .maxIdleTime(pool.maxIdleTime())
+        .maxLifeTime(pool.maxLifeTime())
+        .evictInBackground(pool.evictionInterval())
+        // Most recently used first: a warm core of connections serves the load and the rest go
+        // idle and are evicted, instead of every connection hovering near the idle limit.
+        .lifo()
+        .metrics(true)
+        .build();
+  }
+}

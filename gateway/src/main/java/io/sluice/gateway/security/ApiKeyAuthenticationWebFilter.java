@@ -1,0 +1,188 @@
+package io.sluice.gateway.security;
+
+import io.sluice.common.http.SluiceHeaders;
+import io.sluice.common.requestid.RequestIdWebFilter;
+import io.sluice.gateway.ratelimit.LimitSpec;
+import io.sluice.gateway.ratelimit.ResilientRateLimiter;
+import io.sluice.gateway.system.GatewayProblemException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates every {@code /api/**} request by its {@code X-API-Key} before anything else touches
+ * it: missing, unknown or revoked keys get 401 with {@code WWW-Authenticate}, keys without the
+ * scope the request needs 403, keys in the query string 400. Verifications not answered from memory
+ * are charged to the client address, so key guessing runs into 429. The resolved identity goes into
+ * {@link ClientIdentity#ATTRIBUTE}; identity headers sent by the client are removed.
+ */
+class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
+
+  /** After request id, access log, error rendering and header/body limits; before routing. */
+  static final int ORDER = RequestIdWebFilter.ORDER + 40;
+
+  static final String CHALLENGE =
+      "ApiKey realm=\"sluice\", header=\"" + SluiceHeaders.API_KEY + "\"";
+
+  /** Query parameters clients use to pass keys elsewhere; refused so keys stay out of logs. */
+  private static final Set<String> KEY_PARAMETERS =
+      Set.of("api_key", "apikey", "api-key", "x-api-key", "key", "access_token");
+
+  /** Headers that could claim an identity downstream; only the internal token may. */
+  private static final List<String> IDENTITY_HEADER_PREFIXES =
+      List.of("x-sluice-", "x-authenticated-", "x-consumer-", "x-user", "x-api-key-", "x-auth-");
+
+  private static final Set<String> IDENTITY_HEADERS =
+      Set.of(
+          "x-client-id",
+          "x-plan",
+          "x-scope",
+          "x-scopes",
+          "x-forwarded-user",
+          "x-remote-user",
+          "remote-user",
+          "x-principal");
+
+  private final ApiKeyVerifier verifier;
+  private final ResilientRateLimiter limiter;
+  private final List<LimitSpec> lookupLimit;
+  private final boolean enabled;
+
+  ApiKeyAuthenticationWebFilter(
+      ApiKeyVerifier verifier, ResilientRateLimiter limiter, ApiKeyProperties properties) {
+    this.verifier = verifier;
+    this.limiter = limiter;
+    this.enabled = properties.enabled();
+    this.lookupLimit =
+        List.of(LimitSpec.of("key-lookups", properties.lookupsPerMinute(), Duration.ofMinutes(1)));
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    ServerHttpRequest request = exchange.getRequest();
+    String path = request.getPath().pathWithinApplication().value();
+    if (!enabled || (!path.equals("/api") && !path.startsWith("/api/"))) {
+      return chain.filter(exchange);
+    }
+    for (String parameter : request.getQueryParams().keySet()) {
+      if (KEY_PARAMETERS.contains(parameter.toLowerCase(Locale.ROOT))) {
+        return Mono.error(
+            new GatewayProblemException(
+                HttpStatus.BAD_REQUEST,
+                "API keys are accepted only in the " + SluiceHeaders.API_KEY + " header."));
+      }
+    }
+    List<String> keys = request.getHeaders().getValuesAsList(SluiceHeaders.API_KEY);
+    if (keys.size() > 1) {
+      return Mono.error(
+          new GatewayProblemException(
+              HttpStatus.BAD_REQUEST, "Send exactly one " + SluiceHeaders.API_KEY + " header."));
+    }
+    String key = keys.isEmpty() ? null : keys.get(0);
+    if (key == null || key.isBlank()) {
+      return Mono.error(unauthorized("This API needs an API key in the X-API-Key header."));
+    }
+    return identify(key.trim(), exchange)
+        .switchIfEmpty(Mono.error(() -> unauthorized("The API key is unknown or revoked.")))
+        .flatMap(
+            identity -> {
+              String scope = ScopePolicy.required(request.getMethod(), path);
+              if (!ScopePolicy.covers(identity.scope(), scope)) {
+                return Mono.error(
+                    new GatewayProblemException(
+                        HttpStatus.FORBIDDEN, "The API key lacks the scope " + scope + "."));
+              }
+              exchange.getAttributes().put(ClientIdentity.ATTRIBUTE, identity);
+              return chain.filter(withoutIdentityHeaders(exchange));
+            });
+  }
+
+  private Mono<ClientIdentity> identify(String key, ServerWebExchange exchange) {
+    Optional<ClientIdentity> admin = verifier.administrator(key);
+    if (admin.isPresent()) {
+      return Mono.just(admin.get());
+    }
+    String hash = ApiKeyHash.of(key);
+    Optional<ClientIdentity> known = verifier.cached(hash);
+    if (known.isPresent()) {
+      return Mono.just(known.get());
+    }
+    return limiter
+        .consume("addr:" + address(exchange), lookupLimit)
+        .flatMap(
+            decision ->
+                decision.allowed()
+                    ? verifier
+                        .verify(hash)
+                        .onErrorMap(
+                            error -> !(error instanceof GatewayProblemException),
+                            error ->
+                                GatewayProblemException.unavailable(
+                                    "API keys cannot be verified right now.",
+                                    Duration.ofSeconds(1),
+                                    error))
+                    : Mono.error(tooManyLookups(decision.retryAfterMicros())));
+  }
+
+  private static ServerWebExchange withoutIdentityHeaders(ServerWebExchange exchange) {
+    List<String> forged =
+        exchange.getRequest().getHeaders().headerNames().stream()
+            .filter(ApiKeyAuthenticationWebFilter::isIdentityHeader)
+            .toList();
+    if (forged.isEmpty()) {
+      return exchange;
+    }
+    ServerHttpRequest stripped =
+        exchange.getRequest().mutate().headers(h -> forged.forEach(h::remove)).build();
+    return exchange.mutate().request(stripped).build();
+  }
+
+  static boolean isIdentityHeader(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.equals("x-api-key") || lower.equals("x-request-id")) {
+      return false;
+    }
+    return IDENTITY_HEADERS.contains(lower)
+        || IDENTITY_HEADER_PREFIXES.stream().anyMatch(lower::startsWith);
+  }
+
+  private static String address(ServerWebExchange exchange) {
+    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+    return remote == null || remote.getAddress() == null
+        ? "unknown"
+        : remote.getAddress().getHostAddress();
+  }
+
+  private static GatewayProblemException unauthorized(String detail) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+    return GatewayProblemException.withHeaders(HttpStatus.UNAUTHORIZED, detail, headers);
+  }
+
+  private static GatewayProblemException tooManyLookups(long retryAfterMicros) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(
+        HttpHeaders.RETRY_AFTER,
+        Long.toString(Math.max(1, (retryAfterMicros + 999_999) / 1_000_000)));
+    return GatewayProblemException.withHeaders(
+        HttpStatus.TOO_MANY_REQUESTS,
+        "Too many API key verifications from this address; retry later.",
+        headers);
+  }
+
+  @Override
+  public int getOrder() {
+    return ORDER;
+  }
+}

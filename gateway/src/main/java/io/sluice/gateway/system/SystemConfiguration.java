@@ -1,0 +1,68 @@
+package io.sluice.gateway.system;
+
+import io.micrometer.context.ContextRegistry;
+import io.sluice.common.requestid.RequestIdMdcAccessor;
+import io.sluice.common.requestid.RequestIdWebFilter;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** Edge plumbing every request goes through: request id, limits, problem rendering. */
+@Configuration(proxyBeanMethods = false)
+class SystemConfiguration {
+
+  static {
+    // Log lines written while a request is processed carry its requestId (see
+    // RequestIdMdcAccessor).
+    ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestIdMdcAccessor());
+  }
+
+  @Bean
+  RequestIdWebFilter requestIdWebFilter() {
+    return new RequestIdWebFilter();
+  }
+
+  @Bean
+  ErrorRenderingWebFilter errorRenderingWebFilter(ProblemRenderer renderer) {
+    return new ErrorRenderingWebFilter(renderer);
+  }
+
+  @Bean
+  ProblemWebExceptionHandler problemWebExceptionHandler(ProblemRenderer renderer) {
+    return new ProblemWebExceptionHandler(renderer);
+  }
+
+  @Bean
+  RequestLimitsWebFilter requestLimitsWebFilter(EdgeProperties properties) {
+    return new RequestLimitsWebFilter(properties);
+  }
+
+  /**
+   * Netty's own header limit sits above ours so that oversized headers normally reach {@link
+   * RequestLimitsWebFilter} and get a problem body; Netty's bare 431 only bounds memory.
+   */
+  @Bean
+  WebServerFactoryCustomizer<NettyReactiveWebServerFactory> headerLimitCustomizer(
+      EdgeProperties properties) {
+    int nettyLimit = (int) properties.maxHeaderSize().toBytes() * 2;
+    return new OrderedCustomizer(nettyLimit);
+  }
+
+  private record OrderedCustomizer(int nettyLimit)
+      implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
+
+    @Override
+    public void customize(NettyReactiveWebServerFactory factory) {
+      factory.addServerCustomizers(
+          server -> server.httpRequestDecoder(spec -> spec.maxHeaderSize(nettyLimit)));
+    }
+
+    @Override
+    public int getOrder() {
+      // After Boot's customizer, which applies server.max-http-request-header-size.
+      return Ordered.LOWEST_PRECEDENCE;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.sluice.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.testsupport.RedisCommands;
+import io.sluice.testsupport.RedisEndpoint;
+import io.sluice.testsupport.TestRedis;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+class RedisRateLimiterStoreIntegrationTests {
+
+  private static RedisEndpoint endpoint;
+  private static LettuceConnectionFactory replicaA;
+  private static LettuceConnectionFactory replicaB;
+  private static RedisRateLimiterStore storeA;
+  private static RedisRateLimiterStore storeB;
+
+  private final List<LimitSpec> fivePerMinute =
+      List.of(LimitSpec.of("minute", 5, Duration.ofMinutes(1)));
+
+  @BeforeAll
+  static void connect() {
+    endpoint = TestRedis.freshEndpoint();
+    replicaA = RedisFixtures.connect(endpoint);
+    replicaB = RedisFixtures.connect(endpoint);
+    storeA = new RedisRateLimiterStore(RedisFixtures.template(replicaA));
+    storeB = new RedisRateLimiterStore(RedisFixtures.template(replicaB));
+    storeA.warmUp().block();
+    storeB.warmUp().block();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    replicaA.destroy();
+    replicaB.destroy();
+  }
+
+  @Test
+  void aBurstIsAdmittedExactlyUpToTheBucketSize() {
+    assertThat(admitted(storeA, "burst-client", fivePerMinute, 12)).isEqualTo(5);
+  }
+
+  @Test
+  void aBurstPlusRefillAdmitsCapacityPlusWhatTheRateAddedWithinOneRequest() throws Exception {
+    List<LimitSpec> tenPerSecond = List.of(new LimitSpec("second", 10, Duration.ofSeconds(1), 20));
+    long start = System.nanoTime();
+    int admitted = admitted(storeA, "refill-client", tenPerSecond, 20);
+    Thread.sleep(1_000);
+    admitted += admitted(storeA, "refill-client", tenPerSecond, 30);
+    double elapsedSeconds = (System.nanoTime() - start) / 1e9;
+    double expected = 20 + 10 * elapsedSeconds;
+    assertThat((double) admitted).isBetween(expected - 1.5, expected + 1);
+  }
+
+  @Test
+  void twoGatewayReplicasShareOneLimit() {
+    int admitted = 0;
+    for (int i = 0; i < 6; i++) {
+      admitted += admitted(storeA, "shared-client", fivePerMinute, 1);
+      admitted += admitted(storeB, "shared-client", fivePerMinute, 1);
+    }
+    assertThat(admitted).isEqualTo(5);
+  }
+
+  @Test
+  void twoClientsAreIsolatedFromEachOther() {
+    assertThat(admitted(storeA, "client-one", fivePerMinute, 8)).isEqualTo(5);
+    assertThat(admitted(storeA, "client-two", fivePerMinute, 8)).isEqualTo(5);
+  }
+
+  @Test
+  void aDeniedDecisionCarriesTheTimeUntilTheNextToken() {
+    admitted(storeA, "retry-client", fivePerMinute, 5);
+    RateLimitDecision denied = storeA.consume("retry-client", fivePerMinute).block();
+    assertThat(denied.allowed()).isFalse();
+    // One token per 12 s: the next arrives within 12 s, and little of that has passed.
+    assertThat(denied.retryAfterMicros()).isBetween(10_000_000L, 12_000_000L);
+    assertThat(denied.retryAfterSeconds()).isBetween(11L, 12L);
+    assertThat(denied.buckets().get(0).remaining()).isZero();
+    assertThat(denied.buckets().get(0).resetSeconds()).isBetween(59L, 60L);
+  }
+
+  @Test
+  void aDeniedRequestTakesNoTokenFromTheOtherLimits() {
+    List<LimitSpec> two =
+        List.of(
+            LimitSpec.of("wide", 5, Duration.ofMinutes(1)),
+            LimitSpec.of("narrow", 3, Duration.ofMinutes(1)));
+    assertThat(admitted(storeA, "multi-client", two, 10)).isEqualTo(3);
+    RateLimitDecision last = storeA.consume("multi-client", two).block();
+    assertThat(last.buckets()).extracting(BucketState::remaining).containsExactly(2L, 0L);
+  }
+
+  @Test
+  void bucketKeysAreNamespacedHashTaggedAndExpire() {
+    storeA.consume("ttl-client", fivePerMinute).block();
+    String key = "sluice:rl:{ttl-client}:minute";
+    long ttl = Long.parseLong(RedisCommands.run(endpoint, "PTTL", key));
+    assertThat(ttl).isBetween(1_000L, 13_000L);
+    assertThat(RedisCommands.run(endpoint, "EXISTS", "sluice:rl:{ttl-client}:other"))
+        .isEqualTo("0");
+  }
+
+  private static int admitted(
+      RedisRateLimiterStore store, String client, List<LimitSpec> limits, int attempts) {
+    int admitted = 0;
+    for (int i = 0; i < attempts; i++) {
+      if (store.consume(client, limits).block().allowed()) {
+        admitted++;
+      }
+    }
+    return admitted;
+  }
+}

@@ -1,0 +1,30 @@
+package io.sluice.gateway.support;
+
+import java.time.Duration;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Shared settings of gateway integration tests. */
+public final class Gateways {
+
+  /** A valid INTERNAL_AUTH_SECRET for tests (32 bytes). */
+  public static final String SECRET = "test-secret-0123456789-abcdefghij";
+
+  /**
+   * The bootstrap administrator key of test gateways (src/test/resources/application.properties).
+   */
+  public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+  private Gateways() {}
+
+  /**
+   * A client for a running gateway, authenticated with the administrator key; generous timeout,
+   * since the machine is shared.
+   */
+  public static WebTestClient client(int port) {
+    return WebTestClient.bindToServer()
+        .baseUrl("http://127.0.0.1:" + port)
+        .defaultHeader("X-API-Key", ADMIN_KEY)
+        .responseTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+}

@@ -1,0 +1,45 @@
+package io.sluice.users.apikey;
+
+import io.sluice.common.problem.ProblemTypes;
+import io.sluice.common.problem.Problems;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * The errors of the API keys feature, as exceptions carrying their problem; the central handler in
+ * {@code system} renders them. None of them ever echoes key material.
+ */
+final class ApiKeyProblems {
+
+  private ApiKeyProblems() {}
+
+  /** One invalid field of a request; listed in the problem's {@code errors} member. */
+  record FieldError(String field, String message) {}
+
+  static ErrorResponseException notFound(UUID id) {
+    return of(HttpStatus.NOT_FOUND, "There is no API key with id " + id + ".");
+  }
+
+  static ErrorResponseException noActiveKey() {
+    return of(HttpStatus.NOT_FOUND, "No active API key has this hash.");
+  }
+
+  static ErrorResponseException badRequest(String detail) {
+    return of(HttpStatus.BAD_REQUEST, detail);
+  }
+
+  static ErrorResponseException invalid(List<FieldError> errors) {
+    ProblemDetail problem =
+        Problems.of(
+            HttpStatus.BAD_REQUEST, ProblemTypes.VALIDATION, "The request has invalid fields.");
+    problem.setProperty(Problems.ERRORS_MEMBER, List.copyOf(errors));
+    return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+  }
+
+  private static ErrorResponseException of(HttpStatus status, String detail) {
+    return new ErrorResponseException(status, Problems.of(status, detail), null);
+  }
+}
