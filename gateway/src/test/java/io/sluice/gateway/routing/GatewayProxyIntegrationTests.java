@@ -49,6 +49,7 @@ class GatewayProxyIntegrationTests {
     registry.add("management.server.port", () -> "0");
     // Nothing listens there: the gateway must start and be ready without Redis.
     registry.add("sluice.redis.url", () -> "redis://:s3cret@127.0.0.1:1/3");
+    registry.add("sluice.redis.command-timeout", () -> "750ms");
     // Failing calls in this class must not open the breaker for the others.
     registry.add("sluice.resilience.circuit-breaker.minimum-calls", () -> "1000");
     registry.add("sluice.resilience.circuit-breaker.sliding-window-size", () -> "1000");
@@ -437,7 +438,7 @@ class GatewayProxyIntegrationTests {
     assertThat(redisConnectionFactory.getStandaloneConfiguration().getPassword().get())
         .containsExactly("s3cret".toCharArray());
     assertThat(redisConnectionFactory.getClientConfiguration().getCommandTimeout())
-        .isEqualTo(Duration.ofMillis(50));
+        .isEqualTo(Duration.ofMillis(750));
     assertThat(redisConnectionFactory.getClientConfiguration().isUseSsl()).isFalse();
   }
 }
