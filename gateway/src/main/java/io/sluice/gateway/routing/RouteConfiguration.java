@@ -1,5 +1,6 @@
 package io.sluice.gateway.routing;
 
+import io.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
 import io.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import io.sluice.gateway.resilience.ResilienceGatewayFilterFactory;
 import java.util.Set;
@@ -39,6 +40,7 @@ class RouteConfiguration {
   RouteLocator sluiceRoutes(
       RouteLocatorBuilder builder,
       RateLimitGatewayFilterFactory rateLimit,
+      ResponseCacheGatewayFilterFactory cache,
       ResilienceGatewayFilterFactory resilience) {
     AllowedMethodsGatewayFilter allowedMethods = new AllowedMethodsGatewayFilter(PROXIED_METHODS);
     return builder
@@ -47,7 +49,12 @@ class RouteConfiguration {
             USERS,
             r ->
                 r.path("/api/users", "/api/users/**")
-                    .filters(f -> proxyFilters(f, USERS, allowedMethods, rateLimit, resilience))
+                    .filters(
+                        f ->
+                            proxyFilters(f, USERS, allowedMethods, rateLimit, resilience)
+                                .filter(
+                                    cache.apply(config -> config.setRouteId(USERS)),
+                                    RouteFilterOrder.CACHE))
                     .uri(USER_SERVICE_URI))
         .route(
             KEYS,

@@ -6,8 +6,8 @@ package io.sluice.gateway.routing;
  * before its URL resolution (10000), load balancer (10150) and Netty routing filter (last), so
  * everything here happens once per client request and {@link #RESILIENCE} wraps every attempt.
  *
- * <p>Later features slot in between: identity and API keys, then rate limiting, then the response
- * cache, all before resilience so that a limited or cached request never reaches a backend.
+ * <p>Rate limiting, then the response cache, both before resilience so that a limited or cached
+ * request never reaches a backend.
  */
 public final class RouteFilterOrder {
 
@@ -24,7 +24,11 @@ public final class RouteFilterOrder {
   /** Rate limiting by the caller's plan ({@code SluiceRateLimit}); counts cache hits too. */
   public static final int RATE_LIMIT = 2000;
 
-  /** Reserved: response cache. */
+  /**
+   * Shared response cache ({@code SluiceCache}) on the users route: after rate limiting, so cache
+   * hits count against the caller's limits, and outside resilience, so a failing backend can be
+   * answered from a stale copy.
+   */
   public static final int CACHE = 3000;
 
   /** Deadline, circuit breaker and retries around the load-balanced upstream call. */

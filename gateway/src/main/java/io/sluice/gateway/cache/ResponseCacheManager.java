@@ -1,0 +1,367 @@
+package io.sluice.gateway.cache;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.sluice.gateway.cache.CacheKeyGenerator.RequestKey;
+import io.sluice.gateway.security.ClientIdentity;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The cache's decisions between the filter and Redis: finding a request's entry (resolving its
+ * partitioning), single flight within this replica (in memory) and across replicas (a Redis lease
+ * with polling waiters), storing, and invalidating. Every Redis call has a short budget and goes
+ * through a circuit breaker, so a slow, hung or dead Redis costs a request tens of milliseconds
+ * once and then nothing: the filter bypasses the cache until the breaker lets probes through.
+ */
+class ResponseCacheManager implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ResponseCacheManager.class);
+
+  private static final int MAX_REMEMBERED = 10_000;
+
+  private final RedisResponseCacheStore store;
+  private final CacheProperties properties;
+  private final LongSupplier clockMillis;
+  private final CircuitBreaker breaker;
+  private final Map<String, Partitioning> partitionings = new ConcurrentHashMap<>();
+  private final Map<String, Sinks.One<Optional<Fetched>>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Duration> pendingInvalidations = new ConcurrentHashMap<>();
+  private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
+  private final Disposable retrier;
+
+  ResponseCacheManager(
+      RedisResponseCacheStore store, CacheProperties properties, LongSupplier clockMillis) {
+    this.store = store;
+    this.properties = properties;
+    this.clockMillis = clockMillis;
+    this.breaker =
+        CircuitBreaker.of(
+            "response-cache-redis",
+            CircuitBreakerConfig.custom()
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(2))
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build());
+    this.retrier =
+        Flux.interval(Duration.ofSeconds(1))
+            .onBackpressureDrop()
+            .concatMap(tick -> retryInvalidations(), 1)
+            .subscribe();
+  }
+
+  long now() {
+    return clockMillis.getAsLong();
+  }
+
+  /** Whether Redis is considered down (lookups are skipped until the breaker probes again). */
+  boolean degraded() {
+    return breaker.getState() != CircuitBreaker.State.CLOSED;
+  }
+
+  /**
+   * What the cache holds for a request.
+   *
+   * @param generation the resource's generation the lookup saw
+   * @param variant the variant suffix for this request (empty while the partitioning is unknown)
+   * @param partitioning how the request key's variants differ, or {@code null} when unknown
+   * @param entry this request's entry, fresh or not, or {@code null}
+   */
+  record Found(
+      String generation, String variant, Partitioning partitioning, CachedResponse entry) {}
+
+  /**
+   * A response one request fetched, offered to the requests waiting for it.
+   *
+   * @param entry the stored response
+   * @param partitioning how its variants differ
+   * @param variant the variant it was stored as
+   */
+  record Fetched(CachedResponse entry, Partitioning partitioning, String variant) {
+
+    /** Whether a waiting request may be answered with it (it is that request's variant). */
+    boolean answers(HttpHeaders requestHeaders, ClientIdentity identity) {
+      return CacheKeyGenerator.variant(partitioning, requestHeaders, identity).equals(variant);
+    }
+  }
+
+  /** Looks a request up; fails (the caller bypasses the cache) when Redis cannot answer in time. */
+  Mono<Found> find(
+      RequestKey key, HttpHeaders requestHeaders, ClientIdentity identity, CacheMetrics metrics) {
+    if (pendingInvalidations.containsKey(key.tag())) {
+      return Mono.error(new IllegalStateException("an invalidation of this resource is pending"));
+    }
+    String rememberedKey = key.tag() + key.request();
+    Partitioning remembered = partitionings.get(rememberedKey);
+    String guess =
+        remembered == null ? "" : CacheKeyGenerator.variant(remembered, requestHeaders, identity);
+    return guarded(store.lookup(key, guess), properties.redisTimeout(), metrics)
+        .flatMap(
+            lookup -> {
+              if (lookup.primary() instanceof CachedResponse entry) {
+                remember(rememberedKey, Partitioning.NONE);
+                return Mono.just(new Found(lookup.generation(), "", Partitioning.NONE, entry));
+              }
+              if (!(lookup.primary() instanceof Partitioning partitioning)) {
+                return Mono.just(new Found(lookup.generation(), guess, remembered, null));
+              }
+              remember(rememberedKey, partitioning);
+              String variant = CacheKeyGenerator.variant(partitioning, requestHeaders, identity);
+              if (variant.equals(guess)) {
+                return Mono.just(
+                    new Found(lookup.generation(), variant, partitioning, lookup.variant()));
+              }
+              return guarded(store.lookup(key, variant), properties.redisTimeout(), metrics)
+                  .map(
+                      second ->
+                          new Found(second.generation(), variant, partitioning, second.variant()));
+            });
+  }
+
+  /** Joins the fetch already under way for {@code flightKey} in this replica, or leads one. */
+  Flight flight(String flightKey) {
+    Sinks.One<Optional<Fetched>> sink = Sinks.one();
+    Sinks.One<Optional<Fetched>> existing = inFlight.putIfAbsent(flightKey, sink);
+    return existing == null
+        ? new Flight(flightKey, sink, true)
+        : new Flight(flightKey, existing, false);
+  }
+
+  /** One fetch in this replica and the requests waiting for it. */
+  final class Flight {
+    private final String key;
+    private final Sinks.One<Optional<Fetched>> sink;
+    private final boolean leader;
+
+    private Flight(String key, Sinks.One<Optional<Fetched>> sink, boolean leader) {
+      this.key = key;
+      this.sink = sink;
+      this.leader = leader;
+    }
+
+    boolean leader() {
+      return leader;
+    }
+
+    /** The leader's response; empty when it was not storable or did not come in time. */
+    Mono<Optional<Fetched>> await() {
+      return sink.asMono().timeout(properties.leaseTtl(), Mono.just(Optional.empty()));
+    }
+
+    /** Ends the flight (the first call wins); later requests start a new one. */
+    void complete(Optional<Fetched> fetched) {
+      inFlight.remove(key, sink);
+      sink.tryEmitValue(fetched);
+    }
+  }
+
+  /** Takes the cross-replica right to fetch; on any Redis trouble, the caller fetches alone. */
+  Mono<Boolean> acquireLease(
+      RequestKey key, String generation, String variant, String owner, CacheMetrics metrics) {
+    return guarded(
+            store.acquireLease(key, generation, variant, owner, properties.leaseTtl()),
+            properties.redisTimeout(),
+            metrics)
+        .onErrorReturn(Boolean.TRUE);
+  }
+
+  /** Takes the lease only if Redis grants it; {@code false} on any trouble (background work). */
+  Mono<Boolean> tryLease(
+      RequestKey key, String generation, String variant, String owner, CacheMetrics metrics) {
+    return guarded(
+            store.acquireLease(key, generation, variant, owner, properties.leaseTtl()),
+            properties.redisTimeout(),
+            metrics)
+        .onErrorReturn(Boolean.FALSE);
+  }
+
+  /**
+   * What a request gets while another replica holds the lease: that replica's entry once stored, or
+   * the lease itself once it was released or expired ({@code leased}), or neither after {@code
+   * leaseTtl} (the caller fetches without a lease).
+   */
+  record Wait(CachedResponse entry, boolean leased) {}
+
+  Mono<Wait> awaitOtherReplica(
+      RequestKey key,
+      Found found,
+      HttpHeaders requestHeaders,
+      ClientIdentity identity,
+      String owner,
+      CacheMetrics metrics) {
+    long deadline = System.nanoTime() + properties.leaseTtl().toNanos();
+    return poll(key, found, requestHeaders, identity, owner, metrics, deadline)
+        .onErrorReturn(new Wait(null, false));
+  }
+
+  private Mono<Wait> poll(
+      RequestKey key,
+      Found found,
+      HttpHeaders requestHeaders,
+      ClientIdentity identity,
+      String owner,
+      CacheMetrics metrics,
+      long deadline) {
+    return Mono.delay(properties.leasePollInterval())
+        .then(find(key, requestHeaders, identity, metrics))
+        .flatMap(
+            now -> {
+              if (now.entry() != null && now.entry().isFresh(now())) {
+                return Mono.just(new Wait(now.entry(), false));
+              }
+              return guarded(
+                      store.acquireLease(
+                          key, found.generation(), found.variant(), owner, properties.leaseTtl()),
+                      properties.redisTimeout(),
+                      metrics)
+                  .flatMap(
+                      leased -> {
+                        if (leased) {
+                          return Mono.just(new Wait(null, true));
+                        }
+                        if (System.nanoTime() >= deadline) {
+                          return Mono.just(new Wait(null, false));
+                        }
+                        return poll(key, found, requestHeaders, identity, owner, metrics, deadline);
+                      });
+            });
+  }
+
+  /**
+   * Stores an entry in the background (the response is already on its way to the client) and hands
+   * the lease back.
+   */
+  void store(
+      RequestKey key,
+      Found found,
+      String variant,
+      Partitioning partitioning,
+      CachedResponse entry,
+      CachePolicy policy,
+      String leaseOwner,
+      CacheMetrics metrics) {
+    remember(key.tag() + key.request(), partitioning);
+    byte[] bytes = CacheEntryCodec.encode(entry);
+    Mono<Void> write =
+        store.store(
+            key,
+            found.generation(),
+            variant,
+            partitioning,
+            bytes,
+            entry.lifetime(now()),
+            policy.generationTtl(),
+            found.variant(),
+            leaseOwner);
+    guarded(write, properties.writeTimeout(), metrics)
+        .doOnSuccess(
+            done -> {
+              metrics.stores.increment();
+              metrics.storedBytes.increment(bytes.length);
+            })
+        .onErrorResume(error -> Mono.empty())
+        .subscribe();
+  }
+
+  /** Hands a lease back without storing anything (the response was not storable). */
+  void release(RequestKey key, Found found, String owner, CacheMetrics metrics) {
+    guarded(
+            store.releaseLease(key, found.generation(), found.variant(), owner),
+            properties.writeTimeout(),
+            metrics)
+        .onErrorResume(error -> Mono.empty())
+        .subscribe();
+  }
+
+  /**
+   * Moves the resources a write changed to new generations. Never fails: when Redis cannot take it
+   * now, the tags are kept and retried every second, and this replica bypasses the cache for them
+   * until then.
+   */
+  Mono<Void> invalidate(Set<String> tags, CachePolicy policy, CacheMetrics metrics) {
+    return guarded(
+            store.invalidate(tags, policy.generationTtl()), properties.writeTimeout(), metrics)
+        .doOnSuccess(done -> metrics.invalidations.increment(tags.size()))
+        .onErrorResume(
+            error -> {
+              if (pendingInvalidations.size() < MAX_REMEMBERED) {
+                tags.forEach(tag -> pendingInvalidations.put(tag, policy.generationTtl()));
+              }
+              return Mono.empty();
+            });
+  }
+
+  private Mono<Void> retryInvalidations() {
+    if (pendingInvalidations.isEmpty() || breaker.getState() == CircuitBreaker.State.OPEN) {
+      return Mono.empty();
+    }
+    return Flux.fromIterable(Map.copyOf(pendingInvalidations).entrySet())
+        .concatMap(
+            pending ->
+                store
+                    .invalidate(Set.of(pending.getKey()), pending.getValue())
+                    .timeout(properties.writeTimeout())
+                    .doOnSuccess(done -> pendingInvalidations.remove(pending.getKey())))
+        .then()
+        .onErrorResume(error -> Mono.empty());
+  }
+
+  private void remember(String key, Partitioning partitioning) {
+    if (partitionings.size() >= MAX_REMEMBERED) {
+      // Bounded and cheap to rebuild: forgetting costs one extra lookup per request key.
+      partitionings.clear();
+    }
+    partitionings.put(key, partitioning);
+  }
+
+  private <T> Mono<T> guarded(Mono<T> call, Duration timeout, CacheMetrics metrics) {
+    return Mono.defer(
+        () -> {
+          if (!breaker.tryAcquirePermission()) {
+            return Mono.error(new IllegalStateException("Redis circuit breaker open"));
+          }
+          long start = System.nanoTime();
+          return call.timeout(timeout)
+              .doOnSuccess(
+                  value -> breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+              .doOnCancel(breaker::releasePermission)
+              .doOnError(
+                  error -> {
+                    breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+                    metrics.redisErrors.increment();
+                    logDegraded(error);
+                  });
+        });
+  }
+
+  private void logDegraded(Throwable error) {
+    long now = System.nanoTime();
+    long last = lastLogNanos.get();
+    if (now - last >= properties.degradedLogInterval().toNanos()
+        && lastLogNanos.compareAndSet(last, now)) {
+      log.warn(
+          "Response cache bypassed: Redis did not answer within its budget ({})", error.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    retrier.dispose();
+  }
+}
