@@ -3,7 +3,6 @@ package io.sluice.gateway.cache;
 import io.sluice.gateway.cache.CacheKeyGenerator.RequestKey;
 import io.sluice.gateway.cache.ResponseCacheManager.Found;
 import io.sluice.gateway.security.ClientIdentity;
-import java.util.UUID;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -24,7 +23,7 @@ final class BackgroundRefresh {
   private final RequestKey key;
   private final Found found;
   private final CachedResponse entry;
-  private final String owner = "refresh:" + UUID.randomUUID();
+  private final String owner;
   private boolean stored;
 
   BackgroundRefresh(
@@ -40,6 +39,7 @@ final class BackgroundRefresh {
     this.key = key;
     this.found = found;
     this.entry = entry;
+    this.owner = route.manager().newLeaseOwner();
   }
 
   void start() {

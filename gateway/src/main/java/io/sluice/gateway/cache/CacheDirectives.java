@@ -20,7 +20,7 @@ final class CacheDirectives {
   }
 
   static CacheDirectives of(HttpHeaders headers) {
-    return parse(headers.getValuesAsList(HttpHeaders.CACHE_CONTROL));
+    return parse(headers.getOrEmpty(HttpHeaders.CACHE_CONTROL));
   }
 
   static CacheDirectives parse(List<String> values) {

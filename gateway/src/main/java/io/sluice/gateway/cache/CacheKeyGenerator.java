@@ -81,7 +81,7 @@ final class CacheKeyGenerator {
     }
     for (String name : partitioning.varyHeaders()) {
       parts.append(name).append('=');
-      parts.append(String.join(",", requestHeaders.getValuesAsList(name))).append('\n');
+      parts.append(String.join(",", requestHeaders.getOrEmpty(name))).append('\n');
     }
     return ":" + digest(parts.toString());
   }

@@ -7,8 +7,6 @@ import io.sluice.gateway.cache.ResponseCacheManager.Found;
 import io.sluice.gateway.security.ClientIdentity;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -26,9 +24,6 @@ import reactor.core.publisher.Mono;
  * request (BYPASS).
  */
 final class CacheRead {
-
-  private static final String REPLICA = UUID.randomUUID().toString();
-  private static final AtomicLong OWNERS = new AtomicLong();
 
   private final RouteCache route;
   private final ServerWebExchange exchange;
@@ -61,7 +56,7 @@ final class CacheRead {
         directives.has("no-cache")
             || directives.seconds("max-age") == 0
             || (!headers.containsHeader(HttpHeaders.CACHE_CONTROL)
-                && headers.getValuesAsList(HttpHeaders.PRAGMA).contains("no-cache"));
+                && headers.getOrEmpty(HttpHeaders.PRAGMA).contains("no-cache"));
     key = CacheKeyGenerator.requestKey(route.routeId(), request, route.policy().resourceDepth());
     return route
         .manager()
@@ -109,7 +104,7 @@ final class CacheRead {
                       ? coalesced(fetched.get().entry())
                       : forward());
     }
-    String owner = REPLICA + ":" + OWNERS.incrementAndGet();
+    String owner = route.manager().newLeaseOwner();
     return route
         .manager()
         .acquireLease(key, found.generation(), found.variant(), owner, route.metrics())

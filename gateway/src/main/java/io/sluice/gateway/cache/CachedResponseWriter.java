@@ -38,7 +38,7 @@ final class CachedResponseWriter {
     boolean notModified =
         (entry.status() == 200 || entry.status() == 203)
             && matches(
-                exchange.getRequest().getHeaders().getValuesAsList(HttpHeaders.IF_NONE_MATCH),
+                exchange.getRequest().getHeaders().getOrEmpty(HttpHeaders.IF_NONE_MATCH),
                 entry.header(HttpHeaders.ETAG));
     Set<String> replaced = new HashSet<>();
     for (CachedResponse.Header header : entry.headers()) {

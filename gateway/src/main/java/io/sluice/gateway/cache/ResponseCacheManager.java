@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +43,9 @@ class ResponseCacheManager implements AutoCloseable {
   private final Map<String, Duration> pendingInvalidations = new ConcurrentHashMap<>();
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
   private final Disposable retrier;
+  // Made once, at startup: SecureRandom may block, which no event loop may.
+  private final String replica = UUID.randomUUID().toString();
+  private final AtomicLong owners = new AtomicLong();
 
   ResponseCacheManager(
       RedisResponseCacheStore store, CacheProperties properties, LongSupplier clockMillis) {
@@ -64,6 +68,11 @@ class ResponseCacheManager implements AutoCloseable {
             .onBackpressureDrop()
             .concatMap(tick -> retryInvalidations(), 1)
             .subscribe();
+  }
+
+  /** A lease owner token unique to this replica and call. */
+  String newLeaseOwner() {
+    return replica + ":" + owners.incrementAndGet();
   }
 
   long now() {

@@ -120,7 +120,7 @@ final class StorageRules {
 
   private static List<String> varyNames(HttpHeaders headers) {
     List<String> names = new ArrayList<>();
-    for (String value : headers.getValuesAsList(HttpHeaders.VARY)) {
+    for (String value : headers.getOrEmpty(HttpHeaders.VARY)) {
       for (String name : value.split(",")) {
         String trimmed = name.trim().toLowerCase(Locale.ROOT);
         if (!trimmed.isEmpty() && !names.contains(trimmed)) {

@@ -39,7 +39,7 @@ final class UpstreamResponses {
     HttpHeaders response = exchange.getResponse().getHeaders();
     HttpHeaders upstream = new HttpHeaders();
     for (String name : names) {
-      upstream.addAll(name, response.getValuesAsList(name));
+      upstream.addAll(name, response.getOrEmpty(name));
     }
     return upstream;
   }
