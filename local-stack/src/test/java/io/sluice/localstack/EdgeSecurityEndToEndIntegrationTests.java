@@ -24,8 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * API keys end to end: the real user-service on a real PostgreSQL, and two gateway replicas sharing
- * one real Redis, each a separate process started from the built jars.
+ * API keys, shared limits and the shared response cache end to end: the real user-service on a real
+ * PostgreSQL, and two gateway replicas sharing one real Redis, each a separate process started from
+ * the built jars.
  */
 class EdgeSecurityEndToEndIntegrationTests {
 
@@ -76,7 +77,8 @@ class EdgeSecurityEndToEndIntegrationTests {
         List.of(
             "--sluice.rate-limit.plans.tiny.minute.limit=6",
             "--sluice.rate-limit.plans.tiny.minute.window=1m",
-            "--sluice.rate-limit.redis-timeout=2s");
+            "--sluice.rate-limit.redis-timeout=2s",
+            "--sluice.cache.redis-timeout=1s");
     int[] ports = {
       JarProcess.freePort(), JarProcess.freePort(), JarProcess.freePort(), JarProcess.freePort()
     };
@@ -198,6 +200,54 @@ class EdgeSecurityEndToEndIntegrationTests {
     assertThat(refused).isEqualTo(12 - admitted);
   }
 
+  @Test
+  void aWriteThroughOneReplicaIsSeenByTheNextReadThroughTheOther() throws Exception {
+    String key = createKey("{\"name\":\"cache\",\"plan\":\"standard\"}");
+    String email = "cache-" + System.nanoTime() + "@example.com";
+    HttpResponse<String> created =
+        send(
+            gatewayAUrl,
+            "POST",
+            "/api/users",
+            key,
+            "{\"email\":\"" + email + "\",\"name\":\"Ada\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String item = "/api/users/" + find(ID, created.body());
+    String list = "/api/users?email=" + email;
+
+    assertThat(cacheOf(send(gatewayBUrl, "GET", item, key, null))).isEqualTo("MISS");
+    HttpResponse<String> hit = send(gatewayBUrl, "GET", item, key, null);
+    assertThat(cacheOf(hit)).isEqualTo("HIT");
+    assertThat(hit.headers().firstValue("Age")).isPresent();
+    assertThat(hit.headers().firstValue("ETag")).hasValue("\"0\"");
+    assertThat(send(gatewayBUrl, "GET", list, key, null).body()).contains("\"Ada\"");
+    assertThat(cacheOf(send(gatewayBUrl, "GET", list, key, null))).isEqualTo("HIT");
+
+    HttpResponse<String> patched =
+        send(
+            gatewayAUrl,
+            "PATCH",
+            item,
+            key,
+            "{\"name\":\"Ada King\"}",
+            "application/merge-patch+json");
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+
+    HttpResponse<String> reread = send(gatewayBUrl, "GET", item, key, null);
+    assertThat(cacheOf(reread)).isEqualTo("MISS");
+    assertThat(reread.body()).contains("\"Ada King\"");
+    HttpResponse<String> relisted = send(gatewayBUrl, "GET", list, key, null);
+    assertThat(cacheOf(relisted)).isEqualTo("MISS");
+    assertThat(relisted.body()).contains("\"Ada King\"");
+
+    assertThat(send(gatewayAUrl, "DELETE", item, key, null).statusCode()).isEqualTo(204);
+    assertThat(send(gatewayBUrl, "GET", item, key, null).statusCode()).isEqualTo(404);
+  }
+
+  private static String cacheOf(HttpResponse<?> response) {
+    return response.headers().firstValue("X-Cache").orElse("(none)");
+  }
+
   private static String createKey(String body) throws Exception {
     HttpResponse<String> created = send(gatewayAUrl, "POST", "/api/keys", ADMIN_KEY, body);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -206,13 +256,19 @@ class EdgeSecurityEndToEndIntegrationTests {
 
   private static HttpResponse<String> send(
       String base, String method, String path, String apiKey, String json) throws Exception {
+    return send(base, method, path, apiKey, json, "application/json");
+  }
+
+  private static HttpResponse<String> send(
+      String base, String method, String path, String apiKey, String json, String contentType)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (apiKey != null) {
       request.header("X-API-Key", apiKey);
     }
     if (json != null) {
-      request.header("Content-Type", "application/json");
+      request.header("Content-Type", contentType);
       request.method(method, HttpRequest.BodyPublishers.ofString(json));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
