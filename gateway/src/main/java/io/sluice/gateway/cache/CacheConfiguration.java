@@ -2,15 +2,12 @@ package io.sluice.gateway.cache;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.system.RequestPathRedis;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveRedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializationContext;
-import org.springframework.data.redis.serializer.RedisSerializer;
 import reactor.core.publisher.Mono;
 
 /** Wires the Redis store, the manager and the {@code SluiceCache} filter factory. */
@@ -19,12 +16,8 @@ import reactor.core.publisher.Mono;
 class CacheConfiguration {
 
   @Bean
-  RedisResponseCacheStore redisResponseCacheStore(ReactiveRedisConnectionFactory connections) {
-    RedisSerializationContext<String, byte[]> serialization =
-        RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
-            .value(RedisSerializer.byteArray())
-            .build();
-    return new RedisResponseCacheStore(new ReactiveRedisTemplate<>(connections, serialization));
+  RedisResponseCacheStore redisResponseCacheStore(RequestPathRedis redis) {
+    return new RedisResponseCacheStore(redis);
   }
 
   @Bean

@@ -67,15 +67,20 @@ final class CacheRead {
         .flatMap(
             lookup ->
                 lookup.isPresent()
-                    ? decide(lookup.get(), revalidate)
+                    ? decide(lookup.get(), revalidate, directives.seconds("max-age"))
                     : route.bypass(exchange, chain));
   }
 
-  private Mono<Void> decide(Found lookup, boolean revalidate) {
+  /**
+   * {@code maxAge} is the request's {@code max-age} (-1 when absent): an older entry is revalidated
+   * (RFC 9111 5.2.1.1).
+   */
+  private Mono<Void> decide(Found lookup, boolean revalidate, long maxAge) {
     found = lookup;
     long now = route.manager().now();
     CachedResponse entry = found.entry();
-    if (entry != null && !revalidate) {
+    boolean tooOld = entry != null && maxAge >= 0 && entry.ageSeconds(now) > maxAge;
+    if (entry != null && !revalidate && !tooOld) {
       if (entry.isFresh(now)) {
         return serve(entry, CachedResponseWriter.HIT);
       }

@@ -1,50 +1,59 @@
 package io.sluice.gateway.cache;
 
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.sluice.gateway.cache.CacheKeyGenerator.RequestKey;
+import io.sluice.gateway.system.RequestPathRedis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.ReactiveRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The cache's Redis side, through the reactive Lettuce API only: a lookup is one script call, a
  * store one, an invalidation one per resource. Keys are {@code sluice:cache:{route:digest}:...};
- * every key carries a TTL.
+ * every key carries a TTL. Scripts run by digest ({@code EVALSHA}) and are sent whole once when
+ * Redis does not know them (after a restart).
  */
 class RedisResponseCacheStore {
 
-  @SuppressWarnings("rawtypes")
-  private static final RedisScript<List> LOOKUP = RedisScript.of(load("lookup.lua"), List.class);
-
-  private static final RedisScript<Long> STORE = RedisScript.of(load("store.lua"), Long.class);
-
-  private static final RedisScript<Long> RELEASE = RedisScript.of(load("release.lua"), Long.class);
-
-  private static final RedisScript<Long> INVALIDATE =
-      RedisScript.of(load("invalidate.lua"), Long.class);
+  private static final Script LOOKUP = Script.load("lookup.lua");
+  private static final Script STORE = Script.load("store.lua");
+  private static final Script RELEASE = Script.load("release.lua");
+  private static final Script INVALIDATE = Script.load("invalidate.lua");
 
   private static final byte[] EMPTY = new byte[0];
 
-  private final ReactiveRedisTemplate<String, byte[]> redis;
+  private final RequestPathRedis redis;
 
-  RedisResponseCacheStore(ReactiveRedisTemplate<String, byte[]> redis) {
+  RedisResponseCacheStore(RequestPathRedis redis) {
     this.redis = redis;
   }
 
-  // Read once at class load: resource reads are blocking and must not happen on an event loop.
-  private static String load(String name) {
-    try {
-      return new ClassPathResource("io/sluice/gateway/cache/" + name)
-          .getContentAsString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cache script " + name + " missing from the classpath", e);
+  /** A Lua script and its SHA-1, read once at class load (never on an event loop). */
+  private record Script(String source, String sha) {
+
+    static Script load(String name) {
+      try {
+        String source =
+            new ClassPathResource("io/sluice/gateway/cache/" + name)
+                .getContentAsString(StandardCharsets.UTF_8);
+        byte[] sha =
+            MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+        return new Script(source, HexFormat.of().formatHex(sha));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cache script " + name + " missing from the classpath", e);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-1 is part of every JRE", e);
+      }
     }
   }
 
@@ -59,18 +68,21 @@ class RedisResponseCacheStore {
   record Lookup(String generation, Object primary, CachedResponse variant) {}
 
   Mono<Lookup> lookup(RequestKey key, String variant) {
-    return redis
-        .execute(
+    return run(
             LOOKUP,
-            List.of(key.generationKey()),
-            List.of(bytes(key.entryPrefix()), bytes(key.request()), bytes(variant)))
-        .next()
+            ScriptOutputType.MULTI,
+            new String[] {key.generationKey()},
+            bytes(key.entryPrefix()),
+            bytes(key.request()),
+            bytes(variant))
+        .collectList()
         .map(
             reply -> {
-              Object variantValue = CacheEntryCodec.decode((byte[]) reply.get(2));
+              List<?> values = reply.size() == 1 && reply.get(0) instanceof List<?> l ? l : reply;
+              Object variantValue = CacheEntryCodec.decode((byte[]) values.get(2));
               return new Lookup(
-                  new String((byte[]) reply.get(0), StandardCharsets.UTF_8),
-                  CacheEntryCodec.decode((byte[]) reply.get(1)),
+                  new String((byte[]) values.get(0), StandardCharsets.UTF_8),
+                  CacheEntryCodec.decode((byte[]) values.get(1)),
                   variantValue instanceof CachedResponse entry ? entry : null);
             });
   }
@@ -79,14 +91,23 @@ class RedisResponseCacheStore {
   Mono<Boolean> acquireLease(
       RequestKey key, String generation, String variant, String owner, Duration ttl) {
     return redis
-        .opsForValue()
-        .setIfAbsent(key.leaseKey(generation, variant), bytes(owner), ttl)
+        .commands()
+        .flatMap(
+            c ->
+                c.set(
+                    key.leaseKey(generation, variant),
+                    bytes(owner),
+                    SetArgs.Builder.nx().px(ttl.toMillis())))
+        .map("OK"::equals)
         .defaultIfEmpty(Boolean.FALSE);
   }
 
   Mono<Void> releaseLease(RequestKey key, String generation, String variant, String owner) {
-    return redis
-        .execute(RELEASE, List.of(key.leaseKey(generation, variant)), List.of(bytes(owner)))
+    return run(
+            RELEASE,
+            ScriptOutputType.INTEGER,
+            new String[] {key.leaseKey(generation, variant)},
+            bytes(owner))
         .then();
   }
 
@@ -105,22 +126,21 @@ class RedisResponseCacheStore {
       Duration generationTtl,
       String leaseVariant,
       String leaseOwner) {
-    String entryKey = key.entryKey(generation, variant);
     byte[] marker = partitioning.isNone() ? EMPTY : CacheEntryCodec.encode(partitioning);
-    return redis
-        .execute(
+    return run(
             STORE,
-            List.of(
-                key.generationKey(),
-                entryKey,
-                key.entryKey(generation, ""),
-                key.leaseKey(generation, leaseVariant)),
-            List.of(
-                entry,
-                bytes(Long.toString(lifetime.toMillis())),
-                marker,
-                bytes(Long.toString(generationTtl.toMillis())),
-                bytes(leaseOwner == null ? "" : leaseOwner)))
+            ScriptOutputType.INTEGER,
+            new String[] {
+              key.generationKey(),
+              key.entryKey(generation, variant),
+              key.entryKey(generation, ""),
+              key.leaseKey(generation, leaseVariant)
+            },
+            entry,
+            bytes(Long.toString(lifetime.toMillis())),
+            marker,
+            bytes(Long.toString(generationTtl.toMillis())),
+            bytes(leaseOwner == null ? "" : leaseOwner))
         .then();
   }
 
@@ -130,24 +150,34 @@ class RedisResponseCacheStore {
     return Flux.fromIterable(tags)
         .flatMap(
             tag ->
-                redis.execute(
-                    INVALIDATE, List.of(new RequestKey(tag, "").generationKey()), List.of(ttl)))
+                run(
+                    INVALIDATE,
+                    ScriptOutputType.INTEGER,
+                    new String[] {new RequestKey(tag, "").generationKey()},
+                    ttl))
         .then();
   }
 
   /** Connects and loads the scripts ahead of traffic, outside any request's budget. */
   Mono<Void> warmUp() {
-    return Flux.just(LOOKUP, STORE, RELEASE, INVALIDATE)
-        .flatMap(
-            script ->
-                redis.execute(
-                    connection ->
-                        connection
-                            .scriptingCommands()
-                            .scriptLoad(
-                                ByteBuffer.wrap(
-                                    script.getScriptAsString().getBytes(StandardCharsets.UTF_8)))))
+    return redis
+        .commands()
+        .flatMapMany(
+            c ->
+                Flux.just(LOOKUP, STORE, RELEASE, INVALIDATE)
+                    .flatMap(script -> c.scriptLoad(script.source())))
         .then();
+  }
+
+  private <T> Flux<T> run(Script script, ScriptOutputType type, String[] keys, byte[]... args) {
+    return redis
+        .commands()
+        .flatMapMany(
+            c ->
+                c.<T>evalsha(script.sha(), type, keys, args)
+                    .onErrorResume(
+                        RedisNoScriptException.class,
+                        error -> c.<T>eval(script.source(), type, keys, args)));
   }
 
   private static byte[] bytes(String value) {

@@ -1,5 +1,6 @@
 package io.sluice.gateway.system;
 
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.context.ContextRegistry;
 import io.sluice.common.requestid.RequestIdMdcAccessor;
 import io.sluice.common.requestid.RequestIdWebFilter;
@@ -17,6 +18,11 @@ class SystemConfiguration {
     // Log lines written while a request is processed carry its requestId (see
     // RequestIdMdcAccessor).
     ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestIdMdcAccessor());
+  }
+
+  @Bean
+  RequestPathRedis requestPathRedis(RedisProperties properties, ClientResources resources) {
+    return new RequestPathRedis(properties, resources);
   }
 
   @Bean

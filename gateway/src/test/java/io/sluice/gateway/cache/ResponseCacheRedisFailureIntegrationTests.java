@@ -48,6 +48,7 @@ class ResponseCacheRedisFailureIntegrationTests {
     registry.add("sluice.redis.command-timeout", () -> "5s");
     registry.add("sluice.cache.redis-timeout", () -> "100ms");
     registry.add("sluice.cache.stale-while-revalidate", () -> "30s");
+    registry.add("sluice.resilience.route-timeout", () -> "2s");
     registry.add("management.server.port", () -> "0");
   }
 
@@ -120,6 +121,48 @@ class ResponseCacheRedisFailureIntegrationTests {
     EntityExchangeResult<String> refreshed = get(path);
     assertThat(cache(refreshed)).isEqualTo("HIT");
     assertThat(refreshed.getResponseBody()).isEqualTo("v1");
+  }
+
+  @Test
+  void aStaleEntryAnswersForABackendThatTimesOut() throws Exception {
+    String path = "/api/users/" + UUID.randomUUID();
+    backend.on(path, request -> Reply.of(200, Map.of("ETag", "\"a\""), "v0"));
+    get(path);
+    // no-cache sends the cache to the backend even for a fresh entry; the backend now answers
+    // only after the route timeout (2 s), so the gateway's 504 is replaced by the stored copy.
+    backend.on(path, request -> Reply.of(200, Map.of(), "late").after(Duration.ofSeconds(4)));
+    long start = System.nanoTime();
+    EntityExchangeResult<String> stale =
+        client()
+            .get()
+            .uri(path)
+            .header("Cache-Control", "no-cache")
+            .exchange()
+            .expectBody(String.class)
+            .returnResult();
+    assertThat(stale.getStatus().value()).isEqualTo(200);
+    assertThat(cache(stale)).isEqualTo("STALE");
+    assertThat(stale.getResponseBody()).isEqualTo("v0");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void aRequestMaxAgeRevalidatesOlderEntries() throws Exception {
+    String path = "/api/users/" + UUID.randomUUID();
+    get(path);
+    Thread.sleep(2100);
+    assertThat(cache(get(path))).isEqualTo("HIT");
+    EntityExchangeResult<String> young =
+        client()
+            .get()
+            .uri(path)
+            .header("Cache-Control", "max-age=1")
+            .exchange()
+            .expectBody(String.class)
+            .returnResult();
+    assertThat(cache(young)).isEqualTo("HIT");
+    assertThat(young.getResponseHeaders().getFirst("Age")).isEqualTo("0");
+    assertThat(backend.count("GET", path)).isEqualTo(2);
   }
 
   @Test
