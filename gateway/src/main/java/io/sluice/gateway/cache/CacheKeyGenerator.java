@@ -128,8 +128,15 @@ final class CacheKeyGenerator {
     return "{" + routeId + ":" + digest(resource).substring(0, 16) + "}";
   }
 
+  /**
+   * Path segments as routing sees them, matrix parameters ({@code ;v=1}) dropped: a write to {@code
+   * /api/users/42;v=1} reaches the same user as {@code /api/users/42} and must invalidate it.
+   */
   private static List<String> segments(String path) {
-    return Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(path.split("/"))
+        .map(s -> s.indexOf(';') < 0 ? s : s.substring(0, s.indexOf(';')))
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   /** Percent-encodings upper-cased, encoded unreserved characters decoded. */

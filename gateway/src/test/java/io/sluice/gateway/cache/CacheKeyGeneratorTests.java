@@ -59,6 +59,16 @@ class CacheKeyGeneratorTests {
   }
 
   @Test
+  void matrixParametersAndEncodingsDoNotHideTheResourceAWriteChanges() {
+    assertThat(CacheKeyGenerator.invalidatedTags("users", "/api/users/%34%32;v=1", null, 2))
+        .containsExactly(
+            CacheKeyGenerator.tag("users", "/api/users/42"),
+            CacheKeyGenerator.tag("users", "/api/users"));
+    assertThat(key(HttpMethod.GET, "/api/users/42").tag())
+        .isEqualTo(key(HttpMethod.GET, "/api/users;a=b/42").tag());
+  }
+
+  @Test
   void aCreateInvalidatesTheCollectionAndTheItemItsLocationNames() {
     assertThat(
             CacheKeyGenerator.invalidatedTags(
