@@ -23,9 +23,11 @@ import reactor.core.publisher.Mono;
 /**
  * Authenticates every {@code /api/**} request by its {@code X-API-Key} before anything else touches
  * it: missing, unknown or revoked keys get 401 with {@code WWW-Authenticate}, keys without the
- * scope the request needs 403, keys in the query string 400. Verifications not answered from memory
- * are charged to the client address, so key guessing runs into 429. The resolved identity goes into
- * {@link ClientIdentity#ATTRIBUTE}; identity headers sent by the client are removed.
+ * scope the request needs 403 (both decided on {@link ScopePolicy#routingView the path routing
+ * matches}, so {@code /%61pi/users} is {@code /api/users} here too), keys in the query string 400.
+ * Verifications not answered from memory are charged to the client address, so key guessing runs
+ * into 429. The resolved identity goes into {@link ClientIdentity#ATTRIBUTE}; identity headers sent
+ * by the client are removed.
  */
 class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
 
@@ -71,7 +73,8 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
-    String path = request.getPath().pathWithinApplication().value();
+    // Decide on the path as the route predicates see it, or an encoded variant routes unchecked.
+    String path = ScopePolicy.routingView(request.getPath().pathWithinApplication());
     if (!enabled || (!path.equals("/api") && !path.startsWith("/api/"))) {
       return chain.filter(exchange);
     }

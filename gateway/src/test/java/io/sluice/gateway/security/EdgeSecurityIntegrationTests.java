@@ -6,6 +6,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.sluice.gateway.support.Gateways;
 import io.sluice.testsupport.TestRedis;
+import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,54 @@ class EdgeSecurityIntegrationTests {
         .expectStatus()
         .isForbidden();
     reader.get().uri("/api/keys").exchange().expectStatus().isForbidden();
+  }
+
+  /** A path sent exactly as written: no template expansion, no encoding. */
+  private URI raw(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  @Test
+  void aPercentEncodedOrMatrixVariantOfAnApiPathNeedsAKeyLikeThePathItself() {
+    int before = owner.proxied.size();
+    for (String path : new String[] {"/%61pi/users/x", "/%61%70%69/users", "/api;v=1/users/x"}) {
+      anonymous()
+          .get()
+          .uri(raw(path))
+          .exchange()
+          .expectStatus()
+          .isUnauthorized()
+          .expectHeader()
+          .valueMatches("WWW-Authenticate", "ApiKey realm=\"sluice\".*");
+    }
+    assertThat(owner.proxied).hasSize(before);
+  }
+
+  @Test
+  void aPercentEncodedOrMatrixVariantOfTheKeysPathStillNeedsKeysAdmin() {
+    owner.activate("sk_live_reader000000000000000005", "key-reader-5", "standard", "users:read");
+    WebTestClient reader =
+        anonymous().mutate().defaultHeader("X-API-Key", "sk_live_reader000000000000000005").build();
+    int before = owner.proxied.size();
+    for (String path : new String[] {"/api/%6Beys", "/api/%6b%65%79%73/1", "/api/keys;x=1"}) {
+      reader.get().uri(raw(path)).exchange().expectStatus().isForbidden();
+    }
+    assertThat(owner.proxied).hasSize(before);
+  }
+
+  @Test
+  void caseVariantsOfApiPathsAreNotRoutedSoTheyNeverReachTheBackend() {
+    // Routes match case-sensitively, so these are 404 whoever asks, even the administrator.
+    WebTestClient admin =
+        anonymous().mutate().defaultHeader("X-API-Key", Gateways.ADMIN_KEY).build();
+    int before = owner.proxied.size();
+    for (String path : new String[] {"/API/users", "/Api/users/x"}) {
+      anonymous().get().uri(raw(path)).exchange().expectStatus().isNotFound();
+    }
+    for (String path : new String[] {"/API/users", "/Api/users/x", "/api/Users", "/api/KEYS"}) {
+      admin.get().uri(raw(path)).exchange().expectStatus().isNotFound();
+    }
+    assertThat(owner.proxied).hasSize(before);
   }
 
   @Test
