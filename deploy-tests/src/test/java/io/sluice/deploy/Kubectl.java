@@ -15,10 +15,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Renders kustomizations with {@code kubectl kustomize}, offline. A fresh machine may lack kubectl
- * (Debian 12 packages only {@code kubernetes-client}, kubectl 1.20 with kustomize v2, too old for
- * these files; kubectl >= 1.27 from pkgs.k8s.io brings kustomize v5): then rendering is skipped and
- * the raw files are still checked. {@code -Ddeploy-tests.kubectl=<path>} picks a binary.
+ * Renders kustomizations with {@code kubectl kustomize}, offline. A fresh machine may lack kubectl,
+ * and no registry the project may use has one that can render these files: Debian 12 packages only
+ * {@code kubernetes-client}, kubectl 1.20 with kustomize v2, which fails on them ({@code unknown
+ * field "labels"}), and Maven Central has none; kubectl >= 1.27 brings kustomize v5. Without it,
+ * rendering is skipped, the raw files are still checked, and the reason is printed once on the
+ * console ({@code redirectTestOutputToFile} is off for this module). {@code
+ * -Ddeploy-tests.kubectl=<path>} picks a binary.
  */
 final class Kubectl {
 
@@ -28,6 +31,15 @@ final class Kubectl {
 
   private static final Optional<Path> BINARY = find();
   private static final String UNUSABLE = checkUsable();
+
+  static {
+    if (UNUSABLE != null) {
+      System.out.println(
+          "[deploy-tests] SKIPPING kustomize rendering of k8s/ (the raw k8s/base files are still"
+              + " checked): "
+              + UNUSABLE);
+    }
+  }
 
   private Kubectl() {}
 
@@ -67,22 +79,35 @@ final class Kubectl {
 
   private static String checkUsable() {
     if (BINARY.isEmpty()) {
-      return "kubectl not found (Debian 12 packages only kubernetes-client: kubectl 1.20 with"
-          + " kustomize v2, too old; install kubectl >= 1.27 from https://pkgs.k8s.io)";
+      return "kubectl not found; install kubectl >= 1.27 (kustomize v5) to render k8s/. Debian 12's"
+          + " kubernetes-client is kubectl 1.20, whose kustomize v2 cannot render these files.";
     }
     try {
-      String version = run(BINARY.get().toString(), "version", "--client");
-      Matcher matcher = KUSTOMIZE_VERSION.matcher(version);
-      if (!matcher.find()) {
-        return BINARY.get() + " reports no kustomize version (kubectl < 1.21?): " + version.trim();
-      }
-      int major = Integer.parseInt(matcher.group(1));
-      return major >= MIN_KUSTOMIZE_MAJOR
-          ? null
-          : BINARY.get() + " bundles kustomize v" + major + ", these files need v5+";
+      return unusableReason(BINARY.get(), run(BINARY.get().toString(), "version", "--client"));
     } catch (RuntimeException e) {
       return BINARY.get() + " does not run: " + e.getMessage();
     }
+  }
+
+  /** Why the kubectl that printed {@code version} cannot render k8s/, or {@code null} if it can. */
+  static String unusableReason(Path binary, String version) {
+    Matcher matcher = KUSTOMIZE_VERSION.matcher(version);
+    if (!matcher.find()) {
+      return binary
+          + " reports no kustomize version: kubectl < 1.21 (Debian 12's kubernetes-client is"
+          + " 1.20), whose kustomize v2 cannot render k8s/ (unknown field \"labels\"); install"
+          + " kubectl >= 1.27. It said: "
+          + version.trim();
+    }
+    int major = Integer.parseInt(matcher.group(1));
+    return major >= MIN_KUSTOMIZE_MAJOR
+        ? null
+        : binary
+            + " bundles kustomize v"
+            + major
+            + ", k8s/ needs v"
+            + MIN_KUSTOMIZE_MAJOR
+            + "+ (kubectl >= 1.27)";
   }
 
   private static String run(String... command) {

@@ -6,7 +6,8 @@ import org.springframework.http.HttpHeaders;
 /**
  * Writes the rate limit headers: the IETF httpapi fields, one list member per bucket, and the
  * legacy {@code X-RateLimit-*} trio describing the bucket the client is closest to exhausting.
- * {@code X-RateLimit-Reset} is a delta in seconds, like {@code t} in the IETF fields.
+ * {@code X-RateLimit-Reset} is a delta in seconds, like {@code t} in the IETF fields. {@code
+ * Retry-After} belongs to the refusal's problem ({@link RateLimitProblems}), not to these headers.
  *
  * @see <a href="https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/">RateLimit
  *     header fields for HTTP</a>
@@ -42,9 +43,6 @@ final class RateLimitHeaders {
     headers.set(SluiceHeaders.X_RATE_LIMIT_LIMIT, Long.toString(tightest.spec().burst()));
     headers.set(SluiceHeaders.X_RATE_LIMIT_REMAINING, Long.toString(tightest.remaining()));
     headers.set(SluiceHeaders.X_RATE_LIMIT_RESET, Long.toString(tightest.resetSeconds()));
-    if (!decision.allowed()) {
-      headers.set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
-    }
   }
 
   private static StringBuilder separate(StringBuilder builder) {

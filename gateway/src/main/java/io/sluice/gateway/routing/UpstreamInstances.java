@@ -14,7 +14,8 @@ import org.springframework.cloud.client.ServiceInstance;
 /**
  * The configured instances of each backend service and their passive-ejection state. Instances that
  * fail to connect are ejected for a while ({@link RoutingProperties.Ejection}); when the ejection
- * ends the instance is back on probation and real traffic probes it.
+ * ends the instance is back on probation and real traffic probes it. The last instance is never
+ * taken away: with every instance ejected, all of them are candidates (panic mode).
  */
 public class UpstreamInstances {
 
@@ -36,7 +37,15 @@ public class UpstreamInstances {
 
   /**
    * The instances of {@code serviceId} that may receive a request now: not ejected, and not among
-   * {@code tried} unless nothing else is left.
+   * {@code tried} unless nothing else is left. When every instance is ejected this is panic mode,
+   * as in Envoy: all of them are candidates again, since ejecting the last one would turn a single
+   * refused connection into an outage for the whole ejection time (on Kubernetes the one URI is a
+   * Service address). An instance that really is down still refuses at once, so the request still
+   * fails fast with 503.
+   *
+   * @see <a
+   *     href="https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/upstream/load_balancing/panic_threshold">Envoy
+   *     panic threshold</a>
    */
   public List<ServiceInstance> available(String serviceId, Collection<String> tried) {
     Service service = services.get(serviceId);
@@ -57,7 +66,21 @@ public class UpstreamInstances {
         }
       }
     }
+    if (healthy.isEmpty()) {
+      return untried(service.all, tried);
+    }
     return fresh.isEmpty() ? healthy : fresh;
+  }
+
+  private static List<ServiceInstance> untried(
+      List<ServiceInstance> all, Collection<String> tried) {
+    List<ServiceInstance> untried = new ArrayList<>(all.size());
+    for (ServiceInstance instance : all) {
+      if (!tried.contains(instance.getInstanceId())) {
+        untried.add(instance);
+      }
+    }
+    return untried.isEmpty() ? all : untried;
   }
 
   /**

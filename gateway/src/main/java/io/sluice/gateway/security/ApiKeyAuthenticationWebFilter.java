@@ -4,8 +4,8 @@ import io.sluice.common.http.SluiceHeaders;
 import io.sluice.common.requestid.RequestIdWebFilter;
 import io.sluice.gateway.ratelimit.LimitSpec;
 import io.sluice.gateway.ratelimit.ResilientRateLimiter;
+import io.sluice.gateway.routing.ClientAddressResolver;
 import io.sluice.gateway.system.GatewayProblemException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +23,12 @@ import reactor.core.publisher.Mono;
 /**
  * Authenticates every {@code /api/**} request by its {@code X-API-Key} before anything else touches
  * it: missing, unknown or revoked keys get 401 with {@code WWW-Authenticate}, keys without the
- * scope the request needs 403, keys in the query string 400. Verifications not answered from memory
- * are charged to the client address, so key guessing runs into 429. The resolved identity goes into
- * {@link ClientIdentity#ATTRIBUTE}; identity headers sent by the client are removed.
+ * scope the request needs 403 (both decided on {@link ScopePolicy#routingView the path routing
+ * matches}, so {@code /%61pi/users} is {@code /api/users} here too), keys in the query string 400.
+ * Verifications not answered from memory are charged to the client address (resolved through
+ * trusted proxies, so clients behind an ingress do not share one budget), so key guessing runs into
+ * 429. The resolved identity goes into {@link ClientIdentity#ATTRIBUTE}; identity headers sent by
+ * the client are removed.
  */
 class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
 
@@ -56,13 +59,18 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
 
   private final ApiKeyVerifier verifier;
   private final ResilientRateLimiter limiter;
+  private final ClientAddressResolver addresses;
   private final List<LimitSpec> lookupLimit;
   private final boolean enabled;
 
   ApiKeyAuthenticationWebFilter(
-      ApiKeyVerifier verifier, ResilientRateLimiter limiter, ApiKeyProperties properties) {
+      ApiKeyVerifier verifier,
+      ResilientRateLimiter limiter,
+      ClientAddressResolver addresses,
+      ApiKeyProperties properties) {
     this.verifier = verifier;
     this.limiter = limiter;
+    this.addresses = addresses;
     this.enabled = properties.enabled();
     this.lookupLimit =
         List.of(LimitSpec.of("key-lookups", properties.lookupsPerMinute(), Duration.ofMinutes(1)));
@@ -71,7 +79,8 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
-    String path = request.getPath().pathWithinApplication().value();
+    // Decide on the path as the route predicates see it, or an encoded variant routes unchecked.
+    String path = ScopePolicy.routingView(request.getPath().pathWithinApplication());
     if (!enabled || (!path.equals("/api") && !path.startsWith("/api/"))) {
       return chain.filter(exchange);
     }
@@ -119,7 +128,7 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
       return Mono.just(known.get());
     }
     return limiter
-        .consume("addr:" + address(exchange), lookupLimit)
+        .consume("addr:" + addresses.resolve(exchange.getRequest()), lookupLimit)
         .flatMap(
             decision ->
                 decision.allowed()
@@ -155,13 +164,6 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
     }
     return IDENTITY_HEADERS.contains(lower)
         || IDENTITY_HEADER_PREFIXES.stream().anyMatch(lower::startsWith);
-  }
-
-  private static String address(ServerWebExchange exchange) {
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    return remote == null || remote.getAddress() == null
-        ? "unknown"
-        : remote.getAddress().getHostAddress();
   }
 
   private static GatewayProblemException unauthorized(String detail) {

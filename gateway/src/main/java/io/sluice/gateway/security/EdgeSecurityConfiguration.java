@@ -5,6 +5,8 @@ import io.sluice.common.token.InternalTokenClaims.Scopes;
 import io.sluice.gateway.ratelimit.RateLimitSubject;
 import io.sluice.gateway.ratelimit.RateLimitSubjectResolver;
 import io.sluice.gateway.ratelimit.ResilientRateLimiter;
+import io.sluice.gateway.routing.ClientAddressResolver;
+import io.sluice.gateway.system.EdgeProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerExchangeFilterFunction;
 import org.springframework.context.annotation.Bean;
@@ -57,8 +59,12 @@ class EdgeSecurityConfiguration {
 
   @Bean
   ApiKeyAuthenticationWebFilter apiKeyAuthenticationWebFilter(
-      ApiKeyVerifier verifier, ResilientRateLimiter limiter, ApiKeyProperties properties) {
-    return new ApiKeyAuthenticationWebFilter(verifier, limiter, properties);
+      ApiKeyVerifier verifier,
+      ResilientRateLimiter limiter,
+      EdgeProperties edge,
+      ApiKeyProperties properties) {
+    return new ApiKeyAuthenticationWebFilter(
+        verifier, limiter, new ClientAddressResolver(edge.trustedProxies()), properties);
   }
 
   /** Limits count against the authenticated key and follow its plan. */

@@ -2,10 +2,12 @@ package io.sluice.gateway.security;
 
 import io.sluice.common.token.InternalTokenClaims.Scopes;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
 
 /**
  * The scope a request needs, the same rule user-service enforces: reads of users need {@code
  * users:read}, writes {@code users:write}, everything under {@code /api/keys} {@code keys:admin}.
+ * Paths are given in their {@link #routingView routing view}.
  */
 final class ScopePolicy {
 
@@ -22,6 +24,28 @@ final class ScopePolicy {
           : Scopes.USERS_WRITE;
     }
     return null;
+  }
+
+  /**
+   * The path as route predicates and user-service's security match it ({@code PathPattern} against
+   * each segment's {@code valueToMatch}): segments percent-decoded, matrix variables dropped. So
+   * {@code /%61pi/%6Beys;v=1} is {@code /api/keys}: every path an API route matches reads as that
+   * API path here. (An encoded slash decodes to {@code /} inside its segment, and such a segment
+   * never matches a literal one of a route.)
+   */
+  static String routingView(PathContainer path) {
+    String raw = path.value();
+    if (raw.indexOf('%') < 0 && raw.indexOf(';') < 0) {
+      return raw;
+    }
+    StringBuilder view = new StringBuilder(raw.length());
+    for (PathContainer.Element element : path.elements()) {
+      view.append(
+          element instanceof PathContainer.PathSegment segment
+              ? segment.valueToMatch()
+              : element.value());
+    }
+    return view.toString();
   }
 
   /** Whether the space-separated {@code granted} scopes include {@code scope}. */

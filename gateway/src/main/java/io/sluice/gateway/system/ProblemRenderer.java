@@ -64,7 +64,9 @@ public class ProblemRenderer {
     upstreamHeaders.forEach(headers::remove);
     headers.remove(HttpHeaders.CONTENT_LENGTH);
     headers.remove(HttpHeaders.TRANSFER_ENCODING);
-    headers.addAll(rendered.headers());
+    // Replace, never append: a filter may already have written the same header (the rate
+    // limiter's Retry-After before its 429), and a client must see it once.
+    rendered.headers().forEach(headers::put);
     if (rendered.retryAfter() != null) {
       long millis = Math.max(1, rendered.retryAfter().toMillis());
       headers.set(HttpHeaders.RETRY_AFTER, Long.toString((millis + 999) / 1000));

@@ -30,6 +30,8 @@ class KeyGuessingIntegrationTests {
     registry.add("sluice.rate-limit.redis-timeout", () -> "2s");
     registry.add("sluice.api-keys.lookups-per-minute", () -> "8");
     registry.add("management.server.port", () -> "0");
+    // The test client stands in for an ingress controller in front of the gateway.
+    registry.add("sluice.edge.trusted-proxies", () -> "127.0.0.1");
   }
 
   @AfterAll
@@ -46,25 +48,40 @@ class KeyGuessingIntegrationTests {
 
   @Test
   void guessingKeysFromOneAddressRunsInto429() {
+    int before = owner.verifications.get();
+    int refused = guess("direct", null);
+    // 8 lookups per minute: the first 8 unknown keys are looked up (401), the rest refused.
+    assertThat(refused).isBetween(3, 4);
+    assertThat(owner.verifications.get() - before).isBetween(8, 9);
+  }
+
+  @Test
+  void clientsBehindATrustedProxyEachHaveTheirOwnBudget() {
+    // The client's own X-Forwarded-For entry (left) is not believed; the proxy's (right) is.
+    assertThat(guess("first", "10.9.9.9, 203.0.113.1")).isBetween(3, 4);
+    assertThat(guess("second", "10.9.9.9, 203.0.113.2")).isBetween(3, 4);
+    assertThat(guess("third", "10.9.9.10, 203.0.113.1")).isEqualTo(12);
+  }
+
+  /** Sends 12 unknown keys, as from {@code forwardedFor} if given; returns how many got 429. */
+  private int guess(String prefix, String forwardedFor) {
     int refused = 0;
     for (int i = 0; i < 12; i++) {
-      int status =
+      WebTestClient.RequestHeadersSpec<?> request =
           anonymous()
               .get()
               .uri("/api/users")
-              .header("X-API-Key", "sk_live_guess" + i + "0000000000000000000")
-              .exchange()
-              .returnResult(String.class)
-              .getStatus()
-              .value();
+              .header("X-API-Key", "sk_live_" + prefix + i + "0000000000000000000");
+      if (forwardedFor != null) {
+        request = request.header("X-Forwarded-For", forwardedFor);
+      }
+      int status = request.exchange().returnResult(String.class).getStatus().value();
       if (status == 429) {
         refused++;
       } else {
         assertThat(status).isEqualTo(401);
       }
     }
-    // 8 lookups per minute: the first 8 unknown keys are looked up (401), the rest refused.
-    assertThat(refused).isBetween(3, 4);
-    assertThat(owner.verifications.get()).isBetween(8, 9);
+    return refused;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
 
 class ScopePolicyTests {
 
@@ -21,6 +22,22 @@ class ScopePolicyTests {
     assertThat(ScopePolicy.required(HttpMethod.GET, "/api/keys")).isEqualTo("keys:admin");
     assertThat(ScopePolicy.required(HttpMethod.DELETE, "/api/keys/1")).isEqualTo("keys:admin");
     assertThat(ScopePolicy.required(HttpMethod.GET, "/api/keysmith")).isNull();
+  }
+
+  @Test
+  void pathsAreJudgedDecodedAndWithoutMatrixVariablesAsRoutingMatchesThem() {
+    assertThat(view("/api/users/1")).isEqualTo("/api/users/1");
+    assertThat(view("/%61pi/users/x")).isEqualTo("/api/users/x");
+    assertThat(view("/api/%6Beys")).isEqualTo("/api/keys");
+    assertThat(view("/api/keys;x=1/k%2F1")).isEqualTo("/api/keys/k/1");
+    assertThat(view("/API/users")).isEqualTo("/API/users");
+    assertThat(ScopePolicy.required(HttpMethod.GET, view("/api/%6Beys"))).isEqualTo("keys:admin");
+    assertThat(ScopePolicy.required(HttpMethod.GET, view("/api;a=b/keys;c=d")))
+        .isEqualTo("keys:admin");
+  }
+
+  private static String view(String rawPath) {
+    return ScopePolicy.routingView(PathContainer.parsePath(rawPath));
   }
 
   @Test

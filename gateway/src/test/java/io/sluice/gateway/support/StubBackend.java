@@ -1,6 +1,9 @@
 package io.sluice.gateway.support;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +29,8 @@ public final class StubBackend implements AutoCloseable {
   /** What one request looked like on arrival. */
   public record Received(String method, String path, HttpHeaders headers, String body) {}
 
+  private static final AttributeKey<Long> LAST_ANSWERED = AttributeKey.valueOf("lastAnswered");
+
   private final String name;
 
   private final Duration idleTimeout;
@@ -47,7 +52,13 @@ public final class StubBackend implements AutoCloseable {
     return start(name, null);
   }
 
-  /** A backend that closes keep-alive connections idle for longer than {@code idleTimeout}. */
+  /**
+   * A backend whose keep-alive connections expire after {@code idleTimeout} of idleness. A request
+   * sent on an expired connection is reset unanswered: what a request crossing the backend's idle
+   * close on the wire gets (or one sent into a flow a NAT has dropped). Closing instead would let
+   * the gateway see the close in time on loopback nearly always, hiding a pool that reuses
+   * connections for too long.
+   */
   public static StubBackend start(String name, Duration idleTimeout) {
     StubBackend backend = new StubBackend(name, idleTimeout);
     backend.bind(0);
@@ -55,11 +66,7 @@ public final class StubBackend implements AutoCloseable {
   }
 
   private void bind(int wanted) {
-    HttpServer http = HttpServer.create().host("127.0.0.1").port(wanted).handle(this::handle);
-    if (idleTimeout != null) {
-      http = http.idleTimeout(idleTimeout);
-    }
-    server = http.bindNow();
+    server = HttpServer.create().host("127.0.0.1").port(wanted).handle(this::handle).bindNow();
     port = server.port();
   }
 
@@ -102,6 +109,16 @@ public final class StubBackend implements AutoCloseable {
   }
 
   private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    Channel[] channel = new Channel[1];
+    request.withConnection(connection -> channel[0] = connection.channel());
+    if (idleTimeout != null) {
+      Long lastAnswered = channel[0].attr(LAST_ANSWERED).get();
+      if (lastAnswered != null && System.nanoTime() - lastAnswered > idleTimeout.toNanos()) {
+        channel[0].config().setOption(ChannelOption.SO_LINGER, 0);
+        channel[0].close();
+        return Mono.empty();
+      }
+    }
     return request
         .receive()
         .aggregate()
@@ -120,7 +137,8 @@ public final class StubBackend implements AutoCloseable {
               if (requestId != null) {
                 response.header("X-Request-Id", requestId);
               }
-              return respond(path, response);
+              return respond(path, response)
+                  .doFinally(signal -> channel[0].attr(LAST_ANSWERED).set(System.nanoTime()));
             });
   }
 
