@@ -1,34 +1,28 @@
 package io.sluice.gateway.cache;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.sluice.gateway.cache.CacheKeyGenerator.RequestKey;
+import io.sluice.gateway.system.LuaScript;
 import io.sluice.gateway.system.RequestPathRedis;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import org.springframework.core.io.ClassPathResource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The cache's Redis side, through the reactive Lettuce API only: a lookup is one script call, a
  * store one, an invalidation one per resource. Keys are {@code sluice:cache:{route:digest}:...};
- * every key carries a TTL. Scripts run by digest ({@code EVALSHA}) and are sent whole once when
- * Redis does not know them (after a restart).
+ * every key carries a TTL.
  */
 class RedisResponseCacheStore {
 
-  private static final Script LOOKUP = Script.load("lookup.lua");
-  private static final Script STORE = Script.load("store.lua");
-  private static final Script RELEASE = Script.load("release.lua");
-  private static final Script INVALIDATE = Script.load("invalidate.lua");
+  private static final LuaScript LOOKUP = LuaScript.load("io/sluice/gateway/cache/lookup.lua");
+  private static final LuaScript STORE = LuaScript.load("io/sluice/gateway/cache/store.lua");
+  private static final LuaScript RELEASE = LuaScript.load("io/sluice/gateway/cache/release.lua");
+  private static final LuaScript INVALIDATE =
+      LuaScript.load("io/sluice/gateway/cache/invalidate.lua");
 
   private static final byte[] EMPTY = new byte[0];
 
@@ -36,25 +30,6 @@ class RedisResponseCacheStore {
 
   RedisResponseCacheStore(RequestPathRedis redis) {
     this.redis = redis;
-  }
-
-  /** A Lua script and its SHA-1, read once at class load (never on an event loop). */
-  private record Script(String source, String sha) {
-
-    static Script load(String name) {
-      try {
-        String source =
-            new ClassPathResource("io/sluice/gateway/cache/" + name)
-                .getContentAsString(StandardCharsets.UTF_8);
-        byte[] sha =
-            MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-        return new Script(source, HexFormat.of().formatHex(sha));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cache script " + name + " missing from the classpath", e);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-1 is part of every JRE", e);
-      }
-    }
   }
 
   /**
@@ -68,17 +43,16 @@ class RedisResponseCacheStore {
   record Lookup(String generation, Object primary, CachedResponse variant) {}
 
   Mono<Lookup> lookup(RequestKey key, String variant) {
-    return run(
+    return this.<List<?>>run(
             LOOKUP,
             ScriptOutputType.MULTI,
             new String[] {key.generationKey()},
             bytes(key.entryPrefix()),
             bytes(key.request()),
             bytes(variant))
-        .collectList()
+        .next()
         .map(
-            reply -> {
-              List<?> values = reply.size() == 1 && reply.get(0) instanceof List<?> l ? l : reply;
+            values -> {
               Object variantValue = CacheEntryCodec.decode((byte[]) values.get(2));
               return new Lookup(
                   new String((byte[]) values.get(0), StandardCharsets.UTF_8),
@@ -160,24 +134,11 @@ class RedisResponseCacheStore {
 
   /** Connects and loads the scripts ahead of traffic, outside any request's budget. */
   Mono<Void> warmUp() {
-    return redis
-        .commands()
-        .flatMapMany(
-            c ->
-                Flux.just(LOOKUP, STORE, RELEASE, INVALIDATE)
-                    .flatMap(script -> c.scriptLoad(script.source())))
-        .then();
+    return redis.load(LOOKUP, STORE, RELEASE, INVALIDATE);
   }
 
-  private <T> Flux<T> run(Script script, ScriptOutputType type, String[] keys, byte[]... args) {
-    return redis
-        .commands()
-        .flatMapMany(
-            c ->
-                c.<T>evalsha(script.sha(), type, keys, args)
-                    .onErrorResume(
-                        RedisNoScriptException.class,
-                        error -> c.<T>eval(script.source(), type, keys, args)));
+  private <T> Flux<T> run(LuaScript script, ScriptOutputType type, String[] keys, byte[]... args) {
+    return redis.run(script, type, keys, args);
   }
 
   private static byte[] bytes(String value) {

@@ -1,12 +1,12 @@
 package io.sluice.gateway.ratelimit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.system.RequestPathRedis;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /** Wires the Redis limiter, its local fallback and the {@code SluiceRateLimit} filter. */
@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 class RateLimitConfiguration {
 
   @Bean
-  RedisRateLimiterStore redisRateLimiterStore(ReactiveStringRedisTemplate redis) {
+  RedisRateLimiterStore redisRateLimiterStore(RequestPathRedis redis) {
     return new RedisRateLimiterStore(redis);
   }
 

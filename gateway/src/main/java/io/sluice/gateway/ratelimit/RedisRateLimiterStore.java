@@ -1,14 +1,11 @@
 package io.sluice.gateway.ratelimit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import io.lettuce.core.ScriptOutputType;
+import io.sluice.gateway.system.LuaScript;
+import io.sluice.gateway.system.RequestPathRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
 /**
@@ -19,23 +16,13 @@ class RedisRateLimiterStore implements RateLimiterStore {
 
   static final String KEY_PREFIX = "sluice:rl:";
 
-  // Read once at class load: a resource-backed script would be read lazily, on an event loop.
-  @SuppressWarnings("rawtypes")
-  private static final RedisScript<List> SCRIPT = RedisScript.of(loadScript(), List.class);
+  private static final LuaScript SCRIPT =
+      LuaScript.load("io/sluice/gateway/ratelimit/token_bucket.lua");
 
-  private final ReactiveStringRedisTemplate redis;
+  private final RequestPathRedis redis;
 
-  RedisRateLimiterStore(ReactiveStringRedisTemplate redis) {
+  RedisRateLimiterStore(RequestPathRedis redis) {
     this.redis = redis;
-  }
-
-  private static String loadScript() {
-    try {
-      return new ClassPathResource("io/sluice/gateway/ratelimit/token_bucket.lua")
-          .getContentAsString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("token bucket script missing from the classpath", e);
-    }
   }
 
   static String key(String client, LimitSpec limit) {
@@ -47,22 +34,24 @@ class RedisRateLimiterStore implements RateLimiterStore {
    * for the connection and the script upload within the limiter's short timeout.
    */
   Mono<Void> warmUp() {
-    ByteBuffer script =
-        ByteBuffer.wrap(SCRIPT.getScriptAsString().getBytes(StandardCharsets.UTF_8));
-    return redis.execute(connection -> connection.scriptingCommands().scriptLoad(script)).then();
+    return redis.load(SCRIPT);
   }
 
   @Override
   public Mono<RateLimitDecision> consume(String client, List<LimitSpec> limits) {
-    List<String> keys = new ArrayList<>(limits.size());
-    List<String> args = new ArrayList<>(limits.size() * 3);
-    for (LimitSpec limit : limits) {
-      keys.add(key(client, limit));
-      args.add(Long.toString(limit.burst()));
-      args.add(Long.toString(limit.limit()));
-      args.add(Long.toString(limit.window().toNanos() / 1000));
+    String[] keys = new String[limits.size()];
+    byte[][] args = new byte[limits.size() * 3][];
+    for (int i = 0; i < limits.size(); i++) {
+      LimitSpec limit = limits.get(i);
+      keys[i] = key(client, limit);
+      args[i * 3] = number(limit.burst());
+      args[i * 3 + 1] = number(limit.limit());
+      args[i * 3 + 2] = number(limit.window().toNanos() / 1000);
     }
-    return redis.execute(SCRIPT, keys, args).next().map(reply -> decision(reply, limits));
+    return redis
+        .<List<?>>run(SCRIPT, ScriptOutputType.MULTI, keys, args)
+        .next()
+        .map(reply -> decision(reply, limits));
   }
 
   private static RateLimitDecision decision(List<?> reply, List<LimitSpec> limits) {
@@ -73,6 +62,10 @@ class RedisRateLimiterStore implements RateLimiterStore {
     }
     return new RateLimitDecision(
         number(reply, 0) == 1, number(reply, 1), buckets, RateLimitDecision.Source.REDIS);
+  }
+
+  private static byte[] number(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
   }
 
   private static long number(List<?> reply, int index) {

@@ -2,7 +2,9 @@ package io.sluice.gateway.system;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
@@ -11,6 +13,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -60,6 +63,27 @@ public class RequestPathRedis implements AutoCloseable {
           }
           return current.map(StatefulRedisConnection::reactive);
         });
+  }
+
+  /**
+   * Runs {@code script} by digest, sending it whole once when Redis does not know it (after a
+   * restart, or before {@link #load}).
+   */
+  public <T> Flux<T> run(LuaScript script, ScriptOutputType type, String[] keys, byte[]... args) {
+    return commands()
+        .flatMapMany(
+            c ->
+                c.<T>evalsha(script.sha(), type, keys, args)
+                    .onErrorResume(
+                        RedisNoScriptException.class,
+                        error -> c.<T>eval(script.source(), type, keys, args)));
+  }
+
+  /** Connects and loads {@code scripts}, ahead of traffic and outside any request's budget. */
+  public Mono<Void> load(LuaScript... scripts) {
+    return commands()
+        .flatMapMany(c -> Flux.fromArray(scripts).flatMap(script -> c.scriptLoad(script.source())))
+        .then();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.sluice.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.gateway.system.RequestPathRedis;
 import io.sluice.testsupport.RedisCommands;
 import io.sluice.testsupport.RedisEndpoint;
 import io.sluice.testsupport.TestRedis;
@@ -10,13 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 class RedisRateLimiterStoreIntegrationTests {
 
   private static RedisEndpoint endpoint;
-  private static LettuceConnectionFactory replicaA;
-  private static LettuceConnectionFactory replicaB;
+  private static RequestPathRedis replicaA;
+  private static RequestPathRedis replicaB;
   private static RedisRateLimiterStore storeA;
   private static RedisRateLimiterStore storeB;
 
@@ -28,16 +28,16 @@ class RedisRateLimiterStoreIntegrationTests {
     endpoint = TestRedis.freshEndpoint();
     replicaA = RedisFixtures.connect(endpoint);
     replicaB = RedisFixtures.connect(endpoint);
-    storeA = new RedisRateLimiterStore(RedisFixtures.template(replicaA));
-    storeB = new RedisRateLimiterStore(RedisFixtures.template(replicaB));
+    storeA = new RedisRateLimiterStore(replicaA);
+    storeB = new RedisRateLimiterStore(replicaB);
     storeA.warmUp().block();
     storeB.warmUp().block();
   }
 
   @AfterAll
   static void disconnect() {
-    replicaA.destroy();
-    replicaB.destroy();
+    replicaA.close();
+    replicaB.close();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.sluice.gateway.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.gateway.system.RequestPathRedis;
 import io.sluice.testsupport.RedisCommands;
 import io.sluice.testsupport.TestRedis;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 class ResilientRateLimiterIntegrationTests {
 
@@ -20,7 +20,7 @@ class ResilientRateLimiterIntegrationTests {
       List.of(LimitSpec.of("minute", 40, Duration.ofMinutes(1)));
 
   private TestRedis.DedicatedRedis redis;
-  private LettuceConnectionFactory connection;
+  private RequestPathRedis connection;
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
@@ -31,7 +31,7 @@ class ResilientRateLimiterIntegrationTests {
 
   @AfterEach
   void stopRedis() {
-    connection.destroy();
+    connection.close();
     redis.stop();
   }
 
@@ -39,7 +39,7 @@ class ResilientRateLimiterIntegrationTests {
     RateLimitProperties properties =
         new RateLimitProperties(
             true, mode, Duration.ofMillis(50), 4, Duration.ofSeconds(10), Map.of());
-    RedisRateLimiterStore store = new RedisRateLimiterStore(RedisFixtures.template(connection));
+    RedisRateLimiterStore store = new RedisRateLimiterStore(connection);
     store.warmUp().block();
     return new ResilientRateLimiter(store, new LocalRateLimiterStore(), properties, meters);
   }
