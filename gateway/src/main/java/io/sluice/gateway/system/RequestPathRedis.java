@@ -12,6 +12,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,8 +33,9 @@ public class RequestPathRedis implements AutoCloseable {
 
   private final RedisClient client;
   private final RedisURI uri;
-  private final AtomicReference<Mono<StatefulRedisConnection<String, byte[]>>> connection =
-      new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>>
+      pending = new AtomicReference<>();
+  private volatile StatefulRedisConnection<String, byte[]> connected;
 
   public RequestPathRedis(RedisProperties properties, ClientResources resources) {
     this.uri = RedisURI.create(properties.url());
@@ -48,21 +51,54 @@ public class RequestPathRedis implements AutoCloseable {
 
   /** The commands of the connection, connecting first if need be. */
   public Mono<RedisReactiveCommands<String, byte[]>> commands() {
-    return Mono.defer(
-        () -> {
-          Mono<StatefulRedisConnection<String, byte[]>> current = connection.get();
-          if (current == null) {
-            Mono<StatefulRedisConnection<String, byte[]>> attempt =
-                Mono.fromCompletionStage(() -> client.connectAsync(CODEC, uri))
-                    .doOnError(error -> connection.set(null))
-                    .cache();
-            current = connection.compareAndSet(null, attempt) ? attempt : connection.get();
-            if (current == null) {
-              current = attempt;
-            }
-          }
-          return current.map(StatefulRedisConnection::reactive);
+    StatefulRedisConnection<String, byte[]> open = connected;
+    if (open != null) {
+      return Mono.just(open.reactive());
+    }
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> attempt = connecting();
+    return Mono.create(
+        sink -> {
+          AtomicBoolean cancelled = new AtomicBoolean();
+          sink.onCancel(() -> cancelled.set(true));
+          // A caller that gave up (its budget ran out) is not told how the attempt ended: the
+          // error would only be logged as dropped.
+          attempt.whenComplete(
+              (connection, error) -> {
+                if (cancelled.get()) {
+                  return;
+                }
+                if (error != null) {
+                  sink.error(error);
+                } else {
+                  sink.success(connection.reactive());
+                }
+              });
         });
+  }
+
+  /** The connection attempt under way, or a new one; a failed attempt is forgotten. */
+  private CompletableFuture<StatefulRedisConnection<String, byte[]>> connecting() {
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> current = pending.get();
+    if (current != null) {
+      return current;
+    }
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> attempt = new CompletableFuture<>();
+    if (!pending.compareAndSet(null, attempt)) {
+      return pending.get();
+    }
+    client
+        .connectAsync(CODEC, uri)
+        .whenComplete(
+            (connection, error) -> {
+              if (error != null) {
+                pending.compareAndSet(attempt, null);
+                attempt.completeExceptionally(error);
+              } else {
+                connected = connection;
+                attempt.complete(connection);
+              }
+            });
+    return attempt;
   }
 
   /**
@@ -88,9 +124,9 @@ public class RequestPathRedis implements AutoCloseable {
 
   @Override
   public void close() {
-    Mono<StatefulRedisConnection<String, byte[]>> current = connection.getAndSet(null);
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> current = pending.getAndSet(null);
     if (current != null) {
-      current.subscribe(StatefulRedisConnection::closeAsync, error -> {});
+      current.thenAccept(StatefulRedisConnection::closeAsync);
     }
     client.shutdownAsync();
   }

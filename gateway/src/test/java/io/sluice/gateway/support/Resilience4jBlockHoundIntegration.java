@@ -4,10 +4,10 @@ import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * Resilience4j's circuit breaker takes a short {@code ReentrantLock} when an open breaker's wait
- * has passed, so that exactly one caller moves it to half-open; under concurrent requests
- * BlockHound reports the park as blocking. The lock guards only that transition, so it is allowed
- * here (tests only; installed via ServiceLoader).
+ * Resilience4j's circuit breaker takes short {@code ReentrantLock}s: when an open breaker's wait
+ * has passed, so that exactly one caller moves it to half-open, and around every update of its
+ * sliding window. Under concurrent requests BlockHound reports the park as blocking. The locks
+ * guard only in-memory updates, so they are allowed here (tests only; installed via ServiceLoader).
  */
 public class Resilience4jBlockHoundIntegration implements BlockHoundIntegration {
 
@@ -16,5 +16,14 @@ public class Resilience4jBlockHoundIntegration implements BlockHoundIntegration 
     builder.allowBlockingCallsInside(
         "io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine$OpenState",
         "toHalfOpenState");
+    // Every recorded call updates the sliding window under a lock of its own.
+    for (String window :
+        new String[] {
+          "io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics",
+          "io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics"
+        }) {
+      builder.allowBlockingCallsInside(window, "record");
+      builder.allowBlockingCallsInside(window, "getSnapshot");
+    }
   }
 }
