@@ -2,6 +2,7 @@ package io.sluice.gateway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.GatewayApplication;
 import io.sluice.gateway.support.Gateways;
 import io.sluice.gateway.support.NettyLeakDetection;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,6 +44,8 @@ class ResponseCacheIntegrationTests {
   static ConfigurableApplicationContext replicaB;
 
   @LocalServerPort int port;
+
+  @Autowired MeterRegistry meters;
 
   /** Settings both replicas share; generous Redis budgets, since the machine is shared. */
   static final Map<String, String> SETTINGS =
@@ -355,6 +359,38 @@ class ResponseCacheIntegrationTests {
         .expectHeader()
         .valueEquals("X-Cache", "HIT");
     assertThat(cache(get(a(), path))).isEqualTo("MISS");
+  }
+
+  @Test
+  void everyOutcomeIsCountedPerRoute() {
+    double hits = count("sluice.cache.requests", "result", "hit");
+    double misses = count("sluice.cache.requests", "result", "miss");
+    double stores = count("sluice.cache.stores", null, null);
+    double bytes = count("sluice.cache.stored.bytes", null, null);
+    double invalidations = count("sluice.cache.invalidations", null, null);
+    String path = fresh();
+    get(a(), path);
+    get(a(), path);
+    a().delete().uri(path).exchange().expectStatus().isNoContent();
+    assertThat(count("sluice.cache.requests", "result", "miss")).isEqualTo(misses + 1);
+    assertThat(count("sluice.cache.requests", "result", "hit")).isEqualTo(hits + 1);
+    // The store runs after the response went out; give it a moment.
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (count("sluice.cache.stores", null, null) < stores + 1 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(count("sluice.cache.stores", null, null)).isGreaterThanOrEqualTo(stores + 1);
+    assertThat(count("sluice.cache.stored.bytes", null, null)).isGreaterThan(bytes);
+    // The item and its collection.
+    assertThat(count("sluice.cache.invalidations", null, null)).isEqualTo(invalidations + 2);
+  }
+
+  private double count(String name, String tag, String value) {
+    var search = meters.find(name).tag("route", "users");
+    if (tag != null) {
+      search = search.tag(tag, value);
+    }
+    return search.counter() == null ? 0 : search.counter().count();
   }
 
   @Test
