@@ -7,12 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The cache's meters for one route, all tagged {@code route}: {@code sluice.cache.requests} by
  * {@code result} (hit, miss, stale, bypass), {@code sluice.cache.coalesced} (requests answered by
  * another request's fetch, in this replica or another), {@code sluice.cache.stores}, {@code
- * sluice.cache.stored.bytes}, {@code sluice.cache.invalidations} (resources moved to a new
- * generation; their entries are evicted by TTL), {@code sluice.cache.redis.errors}.
+ * sluice.cache.stored.bytes}, {@code sluice.cache.near.hits} (hits answered from memory, also
+ * counted as hits), {@code sluice.cache.invalidations} (resources moved to a new generation; their
+ * entries are evicted by TTL), {@code sluice.cache.redis.errors}.
  */
 final class CacheMetrics {
 
   final Counter hits;
+  final Counter nearHits;
   final Counter misses;
   final Counter stale;
   final Counter bypass;
@@ -24,6 +26,11 @@ final class CacheMetrics {
 
   CacheMetrics(MeterRegistry meters, String routeId) {
     hits = result(meters, routeId, "hit");
+    nearHits =
+        Counter.builder("sluice.cache.near.hits")
+            .description("Hits answered from the replica's memory (near cache) without Redis")
+            .tag("route", routeId)
+            .register(meters);
     misses = result(meters, routeId, "miss");
     stale = result(meters, routeId, "stale");
     bypass = result(meters, routeId, "bypass");

@@ -33,6 +33,7 @@ import org.springframework.util.unit.DataSize;
  *     collection or to an item under it invalidates the collection's reads (lists, filters) and
  *     that item's
  * @param routes per-route overrides of the freshness settings above, by route id
+ * @param nearCache the optional in-process layer in front of Redis
  */
 @ConfigurationProperties("sluice.cache")
 public record CacheProperties(
@@ -48,7 +49,8 @@ public record CacheProperties(
     @DefaultValue("10s") Duration staleWhileRevalidate,
     @DefaultValue("1MB") DataSize maxBodySize,
     @DefaultValue("2") int resourceDepth,
-    @DefaultValue Map<String, RouteOverrides> routes) {
+    @DefaultValue Map<String, RouteOverrides> routes,
+    @DefaultValue NearCache nearCache) {
 
   public CacheProperties {
     routes = Map.copyOf(routes);
@@ -160,4 +162,32 @@ public record CacheProperties(
       Duration staleWhileRevalidate,
       DataSize maxBodySize,
       Integer resourceDepth) {}
+
+  /**
+   * A small in-process layer in front of Redis: fresh entries a replica has seen are answered from
+   * its memory, and every replica drops them when any replica publishes an invalidation. Off by
+   * default, because it trades the cache's guarantee for speed: a read through another replica
+   * within the invalidation's delivery time (well under a millisecond on one network, up to {@code
+   * ttl} if a message is lost) may still see the previous value.
+   *
+   * @param enabled whether replicas keep entries in memory
+   * @param ttl how long a replica trusts what it learnt from Redis without asking again (bounds the
+   *     staleness above)
+   * @param maxEntries how many entries a replica keeps
+   */
+  public record NearCache(
+      @DefaultValue("false") boolean enabled,
+      @DefaultValue("1s") Duration ttl,
+      @DefaultValue("10000") int maxEntries) {
+
+    public NearCache {
+      if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException(
+            "sluice.cache.near-cache.ttl must be positive and at most 1m");
+      }
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException("sluice.cache.near-cache.max-entries must be positive");
+      }
+    }
+  }
 }

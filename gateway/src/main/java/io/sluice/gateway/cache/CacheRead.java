@@ -58,6 +58,14 @@ final class CacheRead {
             || (!headers.containsHeader(HttpHeaders.CACHE_CONTROL)
                 && headers.getOrEmpty(HttpHeaders.PRAGMA).contains("no-cache"));
     key = CacheKeyGenerator.requestKey(route.routeId(), request, route.policy().resourceDepth());
+    long maxAge = directives.seconds("max-age");
+    if (!revalidate) {
+      CachedResponse near = route.manager().nearHit(key, headers, identity);
+      if (near != null && (maxAge < 0 || near.ageSeconds(route.manager().now()) <= maxAge)) {
+        route.metrics().nearHits.increment();
+        return serve(near, CachedResponseWriter.HIT);
+      }
+    }
     return route
         .manager()
         .find(key, headers, identity, route.metrics())
@@ -67,7 +75,7 @@ final class CacheRead {
         .flatMap(
             lookup ->
                 lookup.isPresent()
-                    ? decide(lookup.get(), revalidate, directives.seconds("max-age"))
+                    ? decide(lookup.get(), revalidate, maxAge)
                     : route.bypass(exchange, chain));
   }
 
@@ -117,7 +125,7 @@ final class CacheRead {
             leased -> {
               if (leased) {
                 leaseOwner = owner;
-                return forward();
+                return found.entry() == null ? forwardUnlessStoredMeanwhile() : forward();
               }
               return route
                   .manager()
@@ -140,6 +148,35 @@ final class CacheRead {
                       });
             })
         .doFinally(signal -> finish());
+  }
+
+  /**
+   * Another replica may have stored the missing entry (and handed its lease back) between this
+   * request's lookup and its lease: one more lookup then saves a backend trip.
+   */
+  private Mono<Void> forwardUnlessStoredMeanwhile() {
+    return route
+        .manager()
+        .find(key, request.getHeaders(), identity, route.metrics())
+        .map(Optional::of)
+        .onErrorReturn(Optional.empty())
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(
+            again -> {
+              CachedResponse entry = again.map(Found::entry).orElse(null);
+              if (entry != null && entry.isFresh(route.manager().now())) {
+                // Not stored here: finish() hands the lease back.
+                Partitioning partitioning = again.get().partitioning();
+                flight.complete(
+                    Optional.of(
+                        new Fetched(
+                            entry,
+                            partitioning == null ? Partitioning.NONE : partitioning,
+                            again.get().variant())));
+                return coalesced(entry);
+              }
+              return forward();
+            });
   }
 
   private Mono<Void> coalesced(CachedResponse entry) {

@@ -8,6 +8,7 @@ import io.sluice.gateway.system.RequestPathRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +26,9 @@ class RedisResponseCacheStore {
       LuaScript.load("io/sluice/gateway/cache/invalidate.lua");
 
   private static final byte[] EMPTY = new byte[0];
+
+  /** The pub/sub channel on which invalidated resource tags are published. */
+  static final String INVALIDATIONS = "sluice:cache:invalidations";
 
   private final RequestPathRedis redis;
 
@@ -118,9 +122,13 @@ class RedisResponseCacheStore {
         .then();
   }
 
-  /** Moves every tag to a new generation; their old entries become unreachable. */
+  /**
+   * Moves every tag to a new generation, so their old entries become unreachable, and publishes
+   * each tag on {@link #INVALIDATIONS} for replicas that hold entries in memory.
+   */
   Mono<Void> invalidate(Iterable<String> tags, Duration generationTtl) {
     byte[] ttl = bytes(Long.toString(generationTtl.toMillis()));
+    byte[] channel = bytes(INVALIDATIONS);
     return Flux.fromIterable(tags)
         .flatMap(
             tag ->
@@ -128,8 +136,18 @@ class RedisResponseCacheStore {
                     INVALIDATE,
                     ScriptOutputType.INTEGER,
                     new String[] {new RequestKey(tag, "").generationKey()},
-                    ttl))
+                    ttl,
+                    channel,
+                    bytes(tag)))
         .then();
+  }
+
+  /**
+   * Tells {@code onTag} of every resource tag any replica invalidates; see {@link
+   * RequestPathRedis#listen}.
+   */
+  void listenForInvalidations(Consumer<String> onTag, Consumer<Boolean> onListening) {
+    redis.listen(INVALIDATIONS, onTag, onListening);
   }
 
   /** Connects and loads the scripts ahead of traffic, outside any request's budget. */

@@ -43,6 +43,7 @@ class ResponseCacheManager implements AutoCloseable {
   private final Map<String, Duration> pendingInvalidations = new ConcurrentHashMap<>();
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
   private final Disposable retrier;
+  private final NearCache near;
   // Made once, at startup: SecureRandom may block, which no event loop may.
   private final String replica = UUID.randomUUID().toString();
   private final AtomicLong owners = new AtomicLong();
@@ -52,6 +53,7 @@ class ResponseCacheManager implements AutoCloseable {
     this.store = store;
     this.properties = properties;
     this.clockMillis = clockMillis;
+    this.near = new NearCache(properties.nearCache(), System::nanoTime);
     this.breaker =
         CircuitBreaker.of(
             "response-cache-redis",
@@ -63,11 +65,36 @@ class ResponseCacheManager implements AutoCloseable {
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
+    listenForInvalidations();
     this.retrier =
         Flux.interval(Duration.ofSeconds(1))
             .onBackpressureDrop()
+            .doOnNext(tick -> listenForInvalidations())
             .concatMap(tick -> retryInvalidations(), 1)
             .subscribe();
+  }
+
+  private void listenForInvalidations() {
+    if (near.enabled()) {
+      store.listenForInvalidations(near::forget, near::listening);
+    }
+  }
+
+  /**
+   * The fresh entry this replica holds in memory for the request (near cache), without asking
+   * Redis; {@code null} when it holds none, or the near cache is off or deaf.
+   */
+  CachedResponse nearHit(RequestKey key, HttpHeaders requestHeaders, ClientIdentity identity) {
+    if (!near.enabled()) {
+      return null;
+    }
+    Partitioning partitioning = partitionings.get(key.tag() + key.request());
+    if (partitioning == null) {
+      return null;
+    }
+    CachedResponse entry =
+        near.get(key, CacheKeyGenerator.variant(partitioning, requestHeaders, identity));
+    return entry != null && entry.isFresh(now()) ? entry : null;
   }
 
   /** A lease owner token unique to this replica and call. */
@@ -116,12 +143,13 @@ class ResponseCacheManager implements AutoCloseable {
     if (pendingInvalidations.containsKey(key.tag())) {
       return Mono.error(new IllegalStateException("an invalidation of this resource is pending"));
     }
+    long epoch = near.epoch();
     String rememberedKey = key.tag() + key.request();
     Partitioning remembered = partitionings.get(rememberedKey);
     String guess =
         remembered == null ? "" : CacheKeyGenerator.variant(remembered, requestHeaders, identity);
     return guarded(store.lookup(key, guess), properties.redisTimeout(), metrics)
-        .flatMap(
+        .<Found>flatMap(
             lookup -> {
               if (lookup.primary() instanceof CachedResponse entry) {
                 remember(rememberedKey, Partitioning.NONE);
@@ -140,7 +168,15 @@ class ResponseCacheManager implements AutoCloseable {
                   .map(
                       second ->
                           new Found(second.generation(), variant, partitioning, second.variant()));
-            });
+            })
+        .doOnNext(
+            found ->
+                near.learn(
+                    epoch,
+                    key,
+                    found.generation(),
+                    found.variant(),
+                    found.entry() != null && found.entry().isFresh(now()) ? found.entry() : null));
   }
 
   /** Joins the fetch already under way for {@code flightKey} in this replica, or leads one. */
@@ -304,6 +340,7 @@ class ResponseCacheManager implements AutoCloseable {
    * until then.
    */
   Mono<Void> invalidate(Set<String> tags, CachePolicy policy, CacheMetrics metrics) {
+    tags.forEach(near::forget);
     return guarded(
             store.invalidate(tags, policy.generationTtl()), properties.writeTimeout(), metrics)
         .doOnSuccess(done -> metrics.invalidations.increment(tags.size()))

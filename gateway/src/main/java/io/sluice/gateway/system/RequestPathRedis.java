@@ -1,7 +1,9 @@
 package io.sluice.gateway.system;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -11,10 +13,13 @@ import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +41,8 @@ public class RequestPathRedis implements AutoCloseable {
   private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, byte[]>>>
       pending = new AtomicReference<>();
   private volatile StatefulRedisConnection<String, byte[]> connected;
+  private final AtomicBoolean subscribing = new AtomicBoolean();
+  private volatile StatefulRedisPubSubConnection<String, String> pubSub;
 
   public RequestPathRedis(RedisProperties properties, ClientResources resources) {
     this.uri = RedisURI.create(properties.url());
@@ -122,8 +129,55 @@ public class RequestPathRedis implements AutoCloseable {
         .then();
   }
 
+  /**
+   * Listens on {@code channel}: {@code onMessage} gets every message, {@code onListening} says
+   * whether messages can currently arrive (false while disconnected, true once subscribed again;
+   * Lettuce resubscribes after a reconnect). Call again after a failed attempt ({@code onListening}
+   * stayed false); calls while a subscription exists do nothing.
+   */
+  public void listen(String channel, Consumer<String> onMessage, Consumer<Boolean> onListening) {
+    if (!subscribing.compareAndSet(false, true)) {
+      return;
+    }
+    client
+        .connectPubSubAsync(StringCodec.UTF8, uri)
+        .whenComplete(
+            (connection, error) -> {
+              if (error != null) {
+                subscribing.set(false);
+                onListening.accept(false);
+                return;
+              }
+              pubSub = connection;
+              connection.addListener(
+                  new RedisPubSubAdapter<String, String>() {
+                    @Override
+                    public void message(String from, String message) {
+                      onMessage.accept(message);
+                    }
+
+                    @Override
+                    public void subscribed(String to, long count) {
+                      onListening.accept(true);
+                    }
+                  });
+              connection.addListener(
+                  new RedisConnectionStateListener() {
+                    @Override
+                    public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                      onListening.accept(false);
+                    }
+                  });
+              connection.async().subscribe(channel);
+            });
+  }
+
   @Override
   public void close() {
+    StatefulRedisPubSubConnection<String, String> listening = pubSub;
+    if (listening != null) {
+      listening.closeAsync();
+    }
     CompletableFuture<StatefulRedisConnection<String, byte[]>> current = pending.getAndSet(null);
     if (current != null) {
       current.thenAccept(StatefulRedisConnection::closeAsync);

@@ -1,0 +1,97 @@
+package io.sluice.gateway.cache;
+
+import io.sluice.gateway.cache.CacheKeyGenerator.RequestKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The optional in-process layer in front of Redis ({@code sluice.cache.near-cache}). A replica
+ * keeps the resource generations and fresh entries it read from Redis for at most {@code ttl}, and
+ * forgets a resource when any replica publishes its invalidation. It answers only while its
+ * subscription to invalidations is up: a replica that might miss them asks Redis.
+ *
+ * <p>A lookup that was in flight when an invalidation arrived must not teach the old generation
+ * back: every lookup notes {@link #epoch()} when it starts, and what it learnt is kept only if no
+ * invalidation arrived since.
+ */
+final class NearCache {
+
+  private final CacheProperties.NearCache settings;
+  private final LongSupplier clockNanos;
+  private final Map<String, Held<String>> generations = new ConcurrentHashMap<>();
+  private final Map<String, Held<CachedResponse>> entries = new ConcurrentHashMap<>();
+  private final AtomicLong invalidations = new AtomicLong();
+  private volatile boolean listening;
+
+  NearCache(CacheProperties.NearCache settings, LongSupplier clockNanos) {
+    this.settings = settings;
+    this.clockNanos = clockNanos;
+  }
+
+  private record Held<T>(T value, long at) {}
+
+  boolean enabled() {
+    return settings.enabled();
+  }
+
+  /** Whether invalidations reach this replica; without them the layer stays silent. */
+  void listening(boolean up) {
+    if (up != listening) {
+      clear();
+    }
+    listening = up;
+  }
+
+  /** The number of invalidations seen so far; a lookup notes it when it starts. */
+  long epoch() {
+    return invalidations.get();
+  }
+
+  /** The entry this replica holds for the request's variant, or {@code null}. */
+  CachedResponse get(RequestKey key, String variant) {
+    if (!settings.enabled() || !listening) {
+      return null;
+    }
+    long now = clockNanos.getAsLong();
+    Held<String> generation = generations.get(key.tag());
+    if (generation == null || now - generation.at() > settings.ttl().toNanos()) {
+      return null;
+    }
+    Held<CachedResponse> entry = entries.get(entryKey(key, generation.value(), variant));
+    return entry == null || now - entry.at() > settings.ttl().toNanos() ? null : entry.value();
+  }
+
+  /** Keeps what a lookup that started at {@code epoch} read from Redis. */
+  void learn(long epoch, RequestKey key, String generation, String variant, CachedResponse entry) {
+    if (!settings.enabled() || !listening || invalidations.get() != epoch) {
+      return;
+    }
+    if (entries.size() >= settings.maxEntries()) {
+      // Bounded and cheap to refill from Redis.
+      clear();
+    }
+    long now = clockNanos.getAsLong();
+    generations.put(key.tag(), new Held<>(generation, now));
+    if (entry != null) {
+      entries.put(entryKey(key, generation, variant), new Held<>(entry, now));
+    }
+  }
+
+  /** A resource changed: its entries are gone from this replica. */
+  void forget(String tag) {
+    invalidations.incrementAndGet();
+    generations.remove(tag);
+  }
+
+  void clear() {
+    invalidations.incrementAndGet();
+    generations.clear();
+    entries.clear();
+  }
+
+  private static String entryKey(RequestKey key, String generation, String variant) {
+    return key.entryKey(generation, variant);
+  }
+}

@@ -1,0 +1,73 @@
+package io.sluice.gateway.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NearCacheTests {
+
+  private final AtomicLong clock = new AtomicLong();
+  private final NearCache near =
+      new NearCache(new CacheProperties.NearCache(true, Duration.ofSeconds(1), 3), clock::get);
+  private final CacheKeyGenerator.RequestKey key =
+      new CacheKeyGenerator.RequestKey("{users:abc}", "r1");
+  private final CachedResponse entry =
+      new CachedResponse(200, List.of(), new byte[] {1}, 0, 30_000, 30_000, 30_000);
+
+  @BeforeEach
+  void subscribed() {
+    near.listening(true);
+  }
+
+  @Test
+  void whatALookupLearntIsAnsweredForTheTtl() {
+    near.learn(near.epoch(), key, "4", ":v", entry);
+    assertThat(near.get(key, ":v")).isSameAs(entry);
+    assertThat(near.get(key, ":other")).isNull();
+    clock.addAndGet(Duration.ofMillis(1001).toNanos());
+    assertThat(near.get(key, ":v")).isNull();
+  }
+
+  @Test
+  void anInvalidationForgetsTheResource() {
+    near.learn(near.epoch(), key, "4", ":v", entry);
+    near.forget("{users:abc}");
+    assertThat(near.get(key, ":v")).isNull();
+  }
+
+  @Test
+  void aLookupThatStartedBeforeAnInvalidationTeachesNothing() {
+    long startedAt = near.epoch();
+    near.forget("{users:other}");
+    near.learn(startedAt, key, "4", ":v", entry);
+    assertThat(near.get(key, ":v")).isNull();
+  }
+
+  @Test
+  void itIsSilentWhileInvalidationsCannotArriveAndStartsEmptyAfter() {
+    near.learn(near.epoch(), key, "4", ":v", entry);
+    near.listening(false);
+    assertThat(near.get(key, ":v")).isNull();
+    near.learn(near.epoch(), key, "4", ":v", entry);
+    near.listening(true);
+    assertThat(near.get(key, ":v")).isNull();
+  }
+
+  @Test
+  void itNeverHoldsMoreThanItsLimit() {
+    for (int i = 0; i < 10; i++) {
+      near.learn(
+          near.epoch(), new CacheKeyGenerator.RequestKey("{users:" + i + "}", "r"), "1", "", entry);
+    }
+    int held = 0;
+    for (int i = 0; i < 10; i++) {
+      held +=
+          near.get(new CacheKeyGenerator.RequestKey("{users:" + i + "}", "r"), "") == null ? 0 : 1;
+    }
+    assertThat(held).isBetween(1, 3);
+  }
+}
