@@ -1,5 +1,6 @@
 package io.sluice.gateway.observability;
 
+import io.micrometer.tracing.Span;
 import io.sluice.common.requestid.RequestIdWebFilter;
 import io.sluice.common.requestid.RequestIds;
 import io.sluice.gateway.routing.TriedInstances;
@@ -18,9 +19,10 @@ import reactor.core.publisher.SignalType;
  * One structured access-log line per request, the only per-request logging, as key-value pairs of
  * the {@code sluice.access} logger named after ECS fields: {@code http.request.method}, {@code
  * url.path}, {@code http.response.status_code}, {@code event.duration} (nanoseconds), {@code
- * http.request.id}, {@code event.outcome}, and Sluice's {@code sluice.upstream} (last instance
- * tried) and {@code sluice.attempts}. Logback hands it to an async appender, so the event loop
- * never writes.
+ * http.request.id}, {@code event.outcome}, {@code trace.id} and {@code span.id} (the request's
+ * server span, when traced), and Sluice's {@code sluice.upstream} (last instance tried) and {@code
+ * sluice.attempts}. The line names every field itself: nothing is read from the MDC. Logback hands
+ * it to an async appender, so the event loop never writes.
  */
 public class AccessLogWebFilter implements WebFilter, Ordered {
 
@@ -50,6 +52,7 @@ public class AccessLogWebFilter implements WebFilter, Ordered {
           case ON_ERROR -> "failure";
           default -> "success";
         };
+    Span span = ServerSpans.of(exchange);
     log.atInfo()
         .setMessage("access")
         .addKeyValue("http.request.method", exchange.getRequest().getMethod().name())
@@ -61,6 +64,8 @@ public class AccessLogWebFilter implements WebFilter, Ordered {
         .addKeyValue(
             "sluice.upstream", tried == null || tried.isEmpty() ? "-" : tried.get(tried.size() - 1))
         .addKeyValue("sluice.attempts", tried == null ? 0 : tried.size())
+        .addKeyValue("trace.id", span == null ? null : span.context().traceId())
+        .addKeyValue("span.id", span == null ? null : span.context().spanId())
         .log();
   }
 

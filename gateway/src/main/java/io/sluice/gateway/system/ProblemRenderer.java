@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -52,7 +53,12 @@ public class ProblemRenderer {
     if (rendered.status().value() >= 500
         && !(error instanceof ResponseStatusException)
         && !(error instanceof TimeoutException)) {
-      log.error("Unexpected gateway failure", error);
+      // The MDC is not filled by context propagation on the gateway (it costs every request):
+      // the one request-scoped error line sets it itself.
+      try (MDC.MDCCloseable ignored =
+          MDC.putCloseable(RequestIds.CONTEXT_KEY, RequestIds.of(exchange))) {
+        log.error("Unexpected gateway failure", error);
+      }
     }
     ProblemDetail problem = Problems.of(rendered.status(), rendered.detail());
     Problems.withRequest(problem, exchange.getRequest().getPath().value(), RequestIds.of(exchange));

@@ -1,8 +1,7 @@
 package io.sluice.gateway.system;
 
 import io.lettuce.core.resource.ClientResources;
-import io.micrometer.context.ContextRegistry;
-import io.sluice.common.requestid.RequestIdMdcAccessor;
+import io.lettuce.core.tracing.Tracing;
 import io.sluice.common.requestid.RequestIdWebFilter;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -14,15 +13,14 @@ import org.springframework.core.Ordered;
 @Configuration(proxyBeanMethods = false)
 class SystemConfiguration {
 
-  static {
-    // Log lines written while a request is processed carry its requestId (see
-    // RequestIdMdcAccessor).
-    ContextRegistry.getInstance().registerThreadLocalAccessor(new RequestIdMdcAccessor());
-  }
-
+  /**
+   * The request path's Redis connection shares Lettuce's threads but not its tracing: a span per
+   * rate-limit or cache command would cost more than the command, and the request's own span and
+   * Sluice's meters already say how Redis did.
+   */
   @Bean
   RequestPathRedis requestPathRedis(RedisProperties properties, ClientResources resources) {
-    return new RequestPathRedis(properties, resources);
+    return new RequestPathRedis(properties, resources.mutate().tracing(Tracing.disabled()).build());
   }
 
   @Bean

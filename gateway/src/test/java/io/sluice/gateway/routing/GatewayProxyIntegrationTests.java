@@ -214,6 +214,18 @@ class GatewayProxyIntegrationTests {
         .isOk();
     String forwarded = lastReceived(path).headers().get("traceparent");
     assertThat(forwarded).startsWith("00-" + traceId + "-");
+    // The backend's parent is the gateway's span, not the client's.
+    assertThat(forwarded)
+        .doesNotContain("00f067aa0ba902b7")
+        .matches("00-\\p{XDigit}{32}-\\p{XDigit}{16}-0[01]");
+  }
+
+  @Test
+  void aRequestWithoutTraceparentStartsATraceTheBackendContinues() {
+    String path = unique("trace-new");
+    client().get().uri(path).exchange().expectStatus().isOk();
+    assertThat(lastReceived(path).headers().get("traceparent"))
+        .matches("00-\\p{XDigit}{32}-\\p{XDigit}{16}-0[01]");
   }
 
   @Test
