@@ -174,11 +174,14 @@ public record CacheProperties(
    * @param ttl how long a replica trusts what it learnt from Redis without asking again (bounds the
    *     staleness above)
    * @param maxEntries how many entries a replica keeps
+   * @param maxBytes how many body bytes a replica keeps, all entries together (bodies may be up to
+   *     {@code max-body-size} each, so the entry count alone does not bound the heap)
    */
   public record NearCache(
       @DefaultValue("false") boolean enabled,
       @DefaultValue("1s") Duration ttl,
-      @DefaultValue("10000") int maxEntries) {
+      @DefaultValue("10000") int maxEntries,
+      @DefaultValue("16MB") DataSize maxBytes) {
 
     public NearCache {
       if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -187,6 +190,9 @@ public record CacheProperties(
       }
       if (maxEntries < 1) {
         throw new IllegalArgumentException("sluice.cache.near-cache.max-entries must be positive");
+      }
+      if (maxBytes.toBytes() < 1) {
+        throw new IllegalArgumentException("sluice.cache.near-cache.max-bytes must be positive");
       }
     }
   }

@@ -23,6 +23,7 @@ final class NearCache {
   private final Map<String, Held<String>> generations = new ConcurrentHashMap<>();
   private final Map<String, Held<CachedResponse>> entries = new ConcurrentHashMap<>();
   private final AtomicLong invalidations = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
   private volatile boolean listening;
 
   NearCache(CacheProperties.NearCache settings, LongSupplier clockNanos) {
@@ -68,14 +69,23 @@ final class NearCache {
     if (!settings.enabled() || !listening || invalidations.get() != epoch) {
       return;
     }
-    if (entries.size() >= settings.maxEntries()) {
+    long size = entry == null ? 0 : entry.body().length;
+    if (size > settings.maxBytes().toBytes()) {
+      // Larger than the whole budget: only the generation is worth keeping.
+      entry = null;
+      size = 0;
+    }
+    if (entries.size() >= settings.maxEntries()
+        || bytes.get() + size > settings.maxBytes().toBytes()) {
       // Bounded and cheap to refill from Redis.
       clear();
     }
     long now = clockNanos.getAsLong();
     generations.put(key.tag(), new Held<>(generation, now));
     if (entry != null) {
-      entries.put(entryKey(key, generation, variant), new Held<>(entry, now));
+      Held<CachedResponse> replaced =
+          entries.put(entryKey(key, generation, variant), new Held<>(entry, now));
+      bytes.addAndGet(size - (replaced == null ? 0 : replaced.value().body().length));
     }
   }
 
@@ -89,6 +99,8 @@ final class NearCache {
     invalidations.incrementAndGet();
     generations.clear();
     entries.clear();
+    // Approximate under concurrent learning; it only decides when to start over.
+    bytes.set(0);
   }
 
   private static String entryKey(RequestKey key, String generation, String variant) {

@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 class NearCacheTests {
 
   private final AtomicLong clock = new AtomicLong();
   private final NearCache near =
-      new NearCache(new CacheProperties.NearCache(true, Duration.ofSeconds(1), 3), clock::get);
+      new NearCache(
+          new CacheProperties.NearCache(true, Duration.ofSeconds(1), 3, DataSize.ofBytes(100)),
+          clock::get);
   private final CacheKeyGenerator.RequestKey key =
       new CacheKeyGenerator.RequestKey("{users:abc}", "r1");
   private final CachedResponse entry =
@@ -69,5 +72,27 @@ class NearCacheTests {
           near.get(new CacheKeyGenerator.RequestKey("{users:" + i + "}", "r"), "") == null ? 0 : 1;
     }
     assertThat(held).isBetween(1, 3);
+  }
+
+  @Test
+  void itNeverHoldsMoreBodyBytesThanItsLimit() {
+    CachedResponse sixty =
+        new CachedResponse(200, List.of(), new byte[60], 0, 30_000, 30_000, 30_000);
+    CacheKeyGenerator.RequestKey other = new CacheKeyGenerator.RequestKey("{users:def}", "r1");
+    near.learn(near.epoch(), key, "4", ":v", sixty);
+    near.learn(near.epoch(), other, "4", ":v", sixty);
+    // 120 bytes do not fit in 100: the second one starts over.
+    assertThat(near.get(key, ":v")).isNull();
+    assertThat(near.get(other, ":v")).isSameAs(sixty);
+  }
+
+  @Test
+  void aBodyLargerThanTheWholeBudgetIsNotHeld() {
+    CachedResponse large =
+        new CachedResponse(200, List.of(), new byte[101], 0, 30_000, 30_000, 30_000);
+    near.learn(near.epoch(), key, "5", ":v", large);
+    assertThat(near.get(key, ":v")).isNull();
+    near.learn(near.epoch(), key, "5", ":v", entry);
+    assertThat(near.get(key, ":v")).isSameAs(entry);
   }
 }
