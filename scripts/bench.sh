@@ -22,7 +22,10 @@
 #   sluice_cache_redis   Sluice, auth + rate limit on, cache on, near cache off: every request a
 #                        Redis cache hit (X-Cache: HIT)
 #   sluice_cache_near    the same with SLUICE_CACHE_NEAR_CACHE_ENABLED=true: hits from memory
-#   sluice_small_heap    the sluice scenario (cache off) with BENCH_SMALL_HEAP_OPTS
+#   sluice_jvm_defaults  the sluice scenario (cache off) with the JVM's defaults instead of the
+#                        image's memory budget, to show what that budget costs
+# Every Sluice scenario but the last runs the JVM as gateway/Dockerfile does: the image's
+# JDK_JAVA_OPTIONS and ENTRYPOINT flags and its MALLOC_ARENA_MAX, read from the Dockerfile.
 # Every Sluice scenario raises the admin key's plan (partner, 10,000/s) to 1,000,000/s, like the
 # stock limiter's, so a fast run is never refused. Authentication (X-API-Key, the admin key) stays on
 # in all of them: sluice.api-keys.enabled=false would also end rate limiting, which counts against
@@ -35,9 +38,9 @@
 #   BENCH_WARMUP_MIN / BENCH_WARMUP_MAX   warm-up per target in seconds (30 / 180): 10 s wrk rounds
 #                       with the same settings until one is within 5% of the one before (a JIT
 #                       needs minutes on a busy 2-core machine), at least MIN, at most MAX
-#   BENCH_JAVA_OPTS     JVM options for both Java gateways (default: none, the JVM's defaults)
-#   BENCH_SMALL_HEAP_OPTS  JVM options of the sluice_small_heap scenario
-#                       (default: -Xmx128m -XX:+UseSerialGC)
+#   BENCH_JAVA_OPTS     JVM options for stock SCG and sluice_jvm_defaults (default: none, the
+#                       JVM's defaults)
+#   BENCH_SLUICE_JAVA_OPTS  JVM options of the other Sluice scenarios (default: gateway/Dockerfile's)
 #   BENCH_GATEWAY_JAR   Sluice gateway jar (default: gateway/target/gateway.jar)
 #   BENCH_DOC           results file (default: docs/benchmarks.md); BENCH_DOC=- prints only
 #   BENCH_PORT_BASE     first of the loopback ports used (default 18090; uses the next 5: NGINX
@@ -62,7 +65,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-ALL_SCENARIOS="direct nginx stock_scg stock_scg_ratelimit stock_scg_cache sluice sluice_no_ratelimit sluice_cache_redis sluice_cache_near sluice_small_heap"
+ALL_SCENARIOS="direct nginx stock_scg stock_scg_ratelimit stock_scg_cache sluice sluice_no_ratelimit sluice_cache_redis sluice_cache_near sluice_jvm_defaults"
 SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
@@ -70,7 +73,14 @@ WARMUP_MIN="${BENCH_WARMUP_MIN:-30}"
 WARMUP_MAX="${BENCH_WARMUP_MAX:-180}"
 DURATION="${BENCH_DURATION:-15s}"
 JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:-}"
-SMALL_HEAP_OPTS="${BENCH_SMALL_HEAP_OPTS:--Xmx128m -XX:+UseSerialGC}"
+# The JVM settings of the gateway image: JDK_JAVA_OPTIONS, the ENTRYPOINT's flags, MALLOC_ARENA_MAX.
+image_java_opts() {
+  local dockerfile="$ROOT/gateway/Dockerfile"
+  sed -n 's/.*JDK_JAVA_OPTIONS="\([^"]*\)".*/\1/p' "$dockerfile"
+  sed -n 's/^ENTRYPOINT \[\(.*\)\]/\1/p' "$dockerfile" | tr ',' '\n' | tr -d ' "' | grep '^-' || true
+}
+SLUICE_JAVA_OPTS="${BENCH_SLUICE_JAVA_OPTS:-$(image_java_opts | tr '\n' ' ' | sed 's/ *$//')}"
+IMAGE_MALLOC_ARENA_MAX="$(sed -n 's/.*MALLOC_ARENA_MAX=\([0-9]*\).*/\1/p' "$ROOT/gateway/Dockerfile")"
 GATEWAY_JAR="${BENCH_GATEWAY_JAR:-$ROOT/gateway/target/gateway.jar}"
 DOC="${BENCH_DOC:-$ROOT/docs/benchmarks.md}"
 PORT_BASE="${BENCH_PORT_BASE:-18090}"
@@ -254,13 +264,15 @@ start_stock_scg() {
 start_sluice() {
   [[ -f "$GATEWAY_JAR" ]] || die "$GATEWAY_JAR is missing; build it: ./mvnw -B -q -DskipTests package"
   [[ -n "$REDIS_URL_BENCH" ]] || start_redis
-  local log_name="${SCENARIO:-sluice}"
+  local log_name="${SCENARIO:-sluice}" arena=()
+  local arena_max="${SLUICE_MALLOC_ARENA_MAX-$IMAGE_MALLOC_ARENA_MAX}"
+  [[ -n "$arena_max" ]] && arena=("MALLOC_ARENA_MAX=$arena_max")
   # shellcheck disable=SC2086
   env SERVER_PORT=$SLUICE_PORT MANAGEMENT_SERVER_PORT=$SLUICE_MANAGEMENT_PORT \
     USER_SERVICE_URIS="http://127.0.0.1:$BACKEND_PORT" REDIS_URL="$REDIS_URL_BENCH" \
     ADMIN_API_KEY="$ADMIN_API_KEY" INTERNAL_AUTH_SECRET="$INTERNAL_AUTH_SECRET" \
-    "${SLUICE_BENCH_PLAN[@]}" "$@" \
-    java $JAVA_OPTS_BENCH -jar "$GATEWAY_JAR" >"$WORK/$log_name.log" 2>&1 &
+    "${arena[@]}" "${SLUICE_BENCH_PLAN[@]}" "$@" \
+    java ${SLUICE_JVM_OPTS-$SLUICE_JAVA_OPTS} -jar "$GATEWAY_JAR" >"$WORK/$log_name.log" 2>&1 &
   LAST_PID=$!
   STARTED_PIDS+=("$LAST_PID")
   wait_ok "http://127.0.0.1:$SLUICE_PORT$REQUEST_PATH" "$LAST_PID" ||
@@ -477,12 +489,12 @@ scenario_sluice_cache_near() {
   stop_pid "$pid"
 }
 
-# The sluice scenario with a heap bounded for the RSS target, to show what that costs in throughput.
-scenario_sluice_small_heap() {
-  local JAVA_OPTS_BENCH="$SMALL_HEAP_OPTS"
+# The sluice scenario with the JVM's defaults (as stock SCG runs) instead of the image's budget.
+scenario_sluice_jvm_defaults() {
+  local SLUICE_JVM_OPTS="$JAVA_OPTS_BENCH" SLUICE_MALLOC_ARENA_MAX=""
   start_sluice SLUICE_CACHE_ENABLED=false
   local pid=$LAST_PID
-  measure sluice_small_heap "Sluice gateway, auth + rate limit on, cache off, \`$SMALL_HEAP_OPTS\`" \
+  measure sluice_jvm_defaults "Sluice gateway, auth + rate limit on, cache off, JVM defaults" \
     "http://127.0.0.1:$SLUICE_PORT$REQUEST_PATH" "$pid"
   stop_pid "$pid"
 }
@@ -543,7 +555,7 @@ report() {
   echo "- Load: \`$WRK_CMD\` after a warm-up with the same settings in 10 s rounds until a round is within 5% of the one before (at least ${WARMUP_MIN} s, at most ${WARMUP_MAX} s; the table shows how long); wrk, proxies and backend share the same cores, all on 127.0.0.1"
   echo "- Request: \`GET $REQUEST_PATH\` with an \`X-API-Key\` header; the backend answers any path with a fixed ${BODY_BYTES}-byte JSON user (no \`Cache-Control\`, so both gateways' caches may store it)"
   echo "- Sluice: the admin key's plan raised to 1,000,000 req/s (like the stock limiter's), a Redis of the benchmark's own; Redis's CPU is not in the CPU column"
-  echo "- JVM options for the Java gateways: \`${JAVA_OPTS_BENCH:-(none: JVM defaults)}\`, except the small-heap row: \`$SMALL_HEAP_OPTS\`"
+  echo "- JVM options: stock SCG and the JVM-defaults row \`${JAVA_OPTS_BENCH:-(none: JVM defaults)}\`; the other Sluice rows run as the gateway image does (gateway/Dockerfile): \`$SLUICE_JAVA_OPTS\` with \`MALLOC_ARENA_MAX=$IMAGE_MALLOC_ARENA_MAX\`"
   echo "- RSS: \`VmRSS\` (and peak \`VmHWM\`) from \`/proc/<pid>/status\` right after the measured run, NGINX summed over master and workers; CPU: user + system time of the target during the measured run, in cores"
   echo
   echo "| target | req/s | vs NGINX proxy | p50 ms | p99 ms | RSS MiB | peak RSS MiB | CPU cores | non-2xx | socket errors | warm-up s |"

@@ -123,8 +123,16 @@ class DockerfileTests {
             .map(a -> a.substring(1, a.length() - 1))
             .toList();
     assertThat(args.get(0)).isEqualTo("java");
-    assertThat(args).anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage="));
-    assertThat(args).doesNotContain("-Xmx", "-Xms");
+    // The heap is bounded either by the container (a percentage of its limit) or by a fixed
+    // budget an operator can replace (JDK_JAVA_OPTIONS), never by a flag baked into the command.
+    String env = String.join(" ", runtime.all("ENV").stream().map(e -> e.arguments()).toList());
+    assertThat(
+            args.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage="))
+                || env.matches("(?s).*JDK_JAVA_OPTIONS=\"[^\"]*-Xmx\\d+[mg][^\"]*\".*"))
+        .as("heap bound of %s: %s / %s", service.module(), args, env)
+        .isTrue();
+    assertThat(args).noneMatch(a -> a.startsWith("-Xmx") || a.startsWith("-Xms"));
+    assertThat(args).contains("-XX:+ExitOnOutOfMemoryError");
     assertThat(args.get(args.size() - 1))
         .isEqualTo("org.springframework.boot.loader.launch.JarLauncher");
   }
