@@ -162,4 +162,12 @@ class RedisResponseCacheStore {
   private static byte[] bytes(String value) {
     return value.getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * {@code call} bounded by {@code budget} while Redis is silent ({@link
+   * RequestPathRedis#withinBudget}).
+   */
+  <T> Mono<T> bounded(Mono<T> call, Duration budget) {
+    return redis.withinBudget(call, budget);
+  }
 }

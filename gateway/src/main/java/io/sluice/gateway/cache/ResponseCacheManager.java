@@ -57,8 +57,13 @@ class ResponseCacheManager implements AutoCloseable {
     this.breaker =
         CircuitBreaker.of(
             "response-cache-redis",
+            // A time window, not the last 20 calls: at thousands of calls a second, one brief
+            // stall of the gateway itself (a saturated machine) times out dozens of calls in a
+            // row and would trip a count window, while a hung Redis fails every call and still
+            // trips this one after 5.
             CircuitBreakerConfig.custom()
-                .slidingWindowSize(20)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .slidingWindowSize(2)
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(2))
@@ -383,7 +388,8 @@ class ResponseCacheManager implements AutoCloseable {
             return Mono.error(new IllegalStateException("Redis circuit breaker open"));
           }
           long start = System.nanoTime();
-          return call.timeout(timeout)
+          return store
+              .bounded(call, timeout)
               .doOnSuccess(
                   value -> breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
               .doOnCancel(breaker::releasePermission)

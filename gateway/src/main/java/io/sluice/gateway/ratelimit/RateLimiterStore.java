@@ -1,5 +1,6 @@
 package io.sluice.gateway.ratelimit;
 
+import java.time.Duration;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -13,4 +14,9 @@ interface RateLimiterStore {
    * @param limits the buckets, at least one
    */
   Mono<RateLimitDecision> consume(String client, List<LimitSpec> limits);
+
+  /** {@code call} failing with a timeout once {@code budget} is spent. */
+  default <T> Mono<T> bounded(Mono<T> call, Duration budget) {
+    return call.timeout(budget);
+  }
 }

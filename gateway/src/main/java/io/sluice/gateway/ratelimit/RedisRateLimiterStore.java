@@ -4,6 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.sluice.gateway.system.LuaScript;
 import io.sluice.gateway.system.RequestPathRedis;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -70,5 +71,14 @@ class RedisRateLimiterStore implements RateLimiterStore {
 
   private static long number(List<?> reply, int index) {
     return ((Number) reply.get(index)).longValue();
+  }
+
+  /**
+   * Bounded while Redis is silent, not while the gateway is busy: {@link
+   * RequestPathRedis#withinBudget}.
+   */
+  @Override
+  public <T> Mono<T> bounded(Mono<T> call, Duration budget) {
+    return redis.withinBudget(call, budget);
   }
 }

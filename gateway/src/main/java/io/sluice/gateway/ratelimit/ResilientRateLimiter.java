@@ -40,8 +40,13 @@ public class ResilientRateLimiter {
     this.breaker =
         CircuitBreaker.of(
             "rate-limit-redis",
+            // A time window, not the last 20 calls: at thousands of calls a second, one brief
+            // stall of the gateway itself (a saturated machine) times out dozens of calls in a
+            // row and would trip a count window, while a hung Redis fails every call and still
+            // trips this one after 5.
             CircuitBreakerConfig.custom()
-                .slidingWindowSize(20)
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+                .slidingWindowSize(2)
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(2))
@@ -61,8 +66,7 @@ public class ResilientRateLimiter {
     }
     long start = System.nanoTime();
     return redis
-        .consume(client, limits)
-        .timeout(properties.redisTimeout())
+        .bounded(redis.consume(client, limits), properties.redisTimeout())
         .doOnNext(d -> breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
         .doOnCancel(breaker::releasePermission)
         .onErrorResume(

@@ -16,7 +16,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -43,6 +45,10 @@ public class RequestPathRedis implements AutoCloseable {
   private volatile StatefulRedisConnection<String, byte[]> connected;
   private final AtomicBoolean subscribing = new AtomicBoolean();
   private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+  private volatile long lastReplyNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+
+  /** A call waits at most this many budgets while Redis keeps answering other calls. */
+  static final int MAX_BUDGETS = 4;
 
   public RequestPathRedis(RedisProperties properties, ClientResources resources) {
     this.uri = RedisURI.create(properties.url());
@@ -119,7 +125,39 @@ public class RequestPathRedis implements AutoCloseable {
                 c.<T>evalsha(script.sha(), type, keys, args)
                     .onErrorResume(
                         RedisNoScriptException.class,
-                        error -> c.<T>eval(script.source(), type, keys, args)));
+                        error -> c.<T>eval(script.source(), type, keys, args)))
+        .doOnNext(value -> replied())
+        .doOnComplete(this::replied);
+  }
+
+  private void replied() {
+    lastReplyNanos = System.nanoTime();
+  }
+
+  /**
+   * Bounds {@code call} by {@code budget} while Redis is silent. A hung, stopped or unreachable
+   * Redis answers nothing, and the call fails after one budget (two at most, if another call's
+   * reply arrived just before). But when other calls' replies kept arriving within the last budget,
+   * Redis is alive and the wait is the gateway's own queueing (a saturated event loop): the call
+   * waits on, a budget at a time, up to {@value #MAX_BUDGETS} budgets, instead of tripping the
+   * caller's circuit breaker into its degraded mode because the gateway itself is busy.
+   */
+  public <T> Mono<T> withinBudget(Mono<T> call, Duration budget) {
+    long budgetNanos = budget.toNanos();
+    return Mono.defer(
+        () -> {
+          long start = System.nanoTime();
+          Mono<Long> expiry =
+              Flux.interval(budget)
+                  .filter(tick -> expired(System.nanoTime(), start, lastReplyNanos, budgetNanos))
+                  .next();
+          return call.timeout(expiry);
+        });
+  }
+
+  /** Whether a call that started at {@code start} has waited long enough (all in nanoseconds). */
+  static boolean expired(long now, long start, long lastReply, long budget) {
+    return now - lastReply >= budget || now - start >= budget * MAX_BUDGETS;
   }
 
   /** Connects and loads {@code scripts}, ahead of traffic and outside any request's budget. */
