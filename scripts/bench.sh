@@ -35,7 +35,7 @@
 #   BENCH_SCENARIOS     scenarios to run, in order (default: all of the above, in that order)
 #   BENCH_THREADS       wrk threads (2)          BENCH_CONNECTIONS  wrk connections (64)
 #   BENCH_DURATION      measured run per target (15s)
-#   BENCH_WARMUP_MIN / BENCH_WARMUP_MAX   warm-up per target in seconds (30 / 180): 10 s wrk rounds
+#   BENCH_WARMUP_MIN / BENCH_WARMUP_MAX   warm-up per target in seconds (90 / 180): 10 s wrk rounds
 #                       with the same settings until one is within 5% of the one before (a JIT
 #                       needs minutes on a busy 2-core machine), at least MIN, at most MAX
 #   BENCH_JAVA_OPTS     JVM options for stock SCG and sluice_jvm_defaults (default: none, the
@@ -69,7 +69,7 @@ ALL_SCENARIOS="direct nginx stock_scg stock_scg_ratelimit stock_scg_cache sluice
 SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
-WARMUP_MIN="${BENCH_WARMUP_MIN:-30}"
+WARMUP_MIN="${BENCH_WARMUP_MIN:-90}"
 WARMUP_MAX="${BENCH_WARMUP_MAX:-180}"
 DURATION="${BENCH_DURATION:-15s}"
 JAVA_OPTS_BENCH="${BENCH_JAVA_OPTS:-}"

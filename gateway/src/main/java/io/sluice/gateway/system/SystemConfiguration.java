@@ -3,6 +3,8 @@ package io.sluice.gateway.system;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.tracing.Tracing;
 import io.sluice.common.requestid.RequestIdWebFilter;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +23,13 @@ class SystemConfiguration {
   @Bean
   RequestPathRedis requestPathRedis(RedisProperties properties, ClientResources resources) {
     return new RequestPathRedis(properties, resources.mutate().tracing(Tracing.disabled()).build());
+  }
+
+  @Bean
+  InitializingBean managementPortGuard(
+      @Value("${server.port:8080}") int serverPort,
+      @Value("${management.server.port:-1}") int managementPort) {
+    return () -> ManagementPortGuard.check(serverPort, managementPort);
   }
 
   @Bean
