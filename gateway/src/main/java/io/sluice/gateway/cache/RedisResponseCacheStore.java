@@ -47,7 +47,8 @@ class RedisResponseCacheStore {
   record Lookup(String generation, Object primary, CachedResponse variant) {}
 
   Mono<Lookup> lookup(RequestKey key, String variant) {
-    return this.<List<?>>run(
+    return redis
+        .<List<?>>run(
             LOOKUP,
             ScriptOutputType.MULTI,
             new String[] {key.generationKey()},
@@ -81,7 +82,8 @@ class RedisResponseCacheStore {
   }
 
   Mono<Void> releaseLease(RequestKey key, String generation, String variant, String owner) {
-    return run(
+    return redis
+        .run(
             RELEASE,
             ScriptOutputType.INTEGER,
             new String[] {key.leaseKey(generation, variant)},
@@ -105,7 +107,8 @@ class RedisResponseCacheStore {
       String leaseVariant,
       String leaseOwner) {
     byte[] marker = partitioning.isNone() ? EMPTY : CacheEntryCodec.encode(partitioning);
-    return run(
+    return redis
+        .run(
             STORE,
             ScriptOutputType.INTEGER,
             new String[] {
@@ -132,7 +135,7 @@ class RedisResponseCacheStore {
     return Flux.fromIterable(tags)
         .flatMap(
             tag ->
-                run(
+                redis.run(
                     INVALIDATE,
                     ScriptOutputType.INTEGER,
                     new String[] {new RequestKey(tag, "").generationKey()},
@@ -153,10 +156,6 @@ class RedisResponseCacheStore {
   /** Connects and loads the scripts ahead of traffic, outside any request's budget. */
   Mono<Void> warmUp() {
     return redis.load(LOOKUP, STORE, RELEASE, INVALIDATE);
-  }
-
-  private <T> Flux<T> run(LuaScript script, ScriptOutputType type, String[] keys, byte[]... args) {
-    return redis.run(script, type, keys, args);
   }
 
   private static byte[] bytes(String value) {

@@ -1,9 +1,9 @@
 package io.sluice.gateway.cache;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.sluice.gateway.cache.CacheKeyGenerator.RequestKey;
 import io.sluice.gateway.security.ClientIdentity;
+import io.sluice.gateway.system.RequestPathRedis;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -54,22 +54,7 @@ class ResponseCacheManager implements AutoCloseable {
     this.properties = properties;
     this.clockMillis = clockMillis;
     this.near = new NearCache(properties.nearCache(), System::nanoTime);
-    this.breaker =
-        CircuitBreaker.of(
-            "response-cache-redis",
-            // A time window, not the last 20 calls: at thousands of calls a second, one brief
-            // stall of the gateway itself (a saturated machine) times out dozens of calls in a
-            // row and would trip a count window, while a hung Redis fails every call and still
-            // trips this one after 5.
-            CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-                .slidingWindowSize(2)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(2))
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
+    this.breaker = RequestPathRedis.circuitBreaker("response-cache-redis");
     listenForInvalidations();
     this.retrier =
         Flux.interval(Duration.ofSeconds(1))

@@ -1,11 +1,10 @@
 package io.sluice.gateway.ratelimit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
+import io.sluice.gateway.system.RequestPathRedis;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,22 +36,7 @@ public class ResilientRateLimiter {
     this.redis = redis;
     this.local = local;
     this.properties = properties;
-    this.breaker =
-        CircuitBreaker.of(
-            "rate-limit-redis",
-            // A time window, not the last 20 calls: at thousands of calls a second, one brief
-            // stall of the gateway itself (a saturated machine) times out dozens of calls in a
-            // row and would trip a count window, while a hung Redis fails every call and still
-            // trips this one after 5.
-            CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
-                .slidingWindowSize(2)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(2))
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
+    this.breaker = RequestPathRedis.circuitBreaker("rate-limit-redis");
     this.redisErrors = meters.counter("sluice.ratelimit.redis.errors");
     Gauge.builder("sluice.ratelimit.degraded", breaker, b -> isDegraded(b) ? 1 : 0)
         .description("1 while rate limits are decided without Redis")

@@ -1,5 +1,7 @@
 package io.sluice.gateway.system;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -153,6 +155,27 @@ public class RequestPathRedis implements AutoCloseable {
                   .next();
           return call.timeout(expiry);
         });
+  }
+
+  /**
+   * The circuit breaker of a feature that calls Redis through {@link #withinBudget}. It judges a
+   * time window, not the last 20 calls: at thousands of calls a second, one brief stall of the
+   * gateway itself (a saturated machine) times out dozens of calls in a row and would trip a count
+   * window, while a hung Redis fails every call and still trips this one after 5. Open, it lets
+   * probes through after 2 s, so the feature returns to Redis by itself.
+   */
+  public static CircuitBreaker circuitBreaker(String name) {
+    return CircuitBreaker.of(
+        name,
+        CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+            .slidingWindowSize(2)
+            .minimumNumberOfCalls(5)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofSeconds(2))
+            .permittedNumberOfCallsInHalfOpenState(3)
+            .automaticTransitionFromOpenToHalfOpenEnabled(true)
+            .build());
   }
 
   /** Whether a call that started at {@code start} has waited long enough (all in nanoseconds). */
