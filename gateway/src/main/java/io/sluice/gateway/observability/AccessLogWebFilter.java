@@ -7,6 +7,7 @@ import io.sluice.gateway.routing.TriedInstances;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
@@ -32,6 +33,24 @@ public class AccessLogWebFilter implements WebFilter, Ordered {
   /** Right after the request id, around the error renderer so the final status is known. */
   public static final int ORDER = RequestIdWebFilter.ORDER + 10;
 
+  /**
+   * The line's keys, in the order {@link AccessLogEncoder} expects them: adding one here means
+   * teaching the encoder where it goes (until then such lines fall back to Boot's encoder). The
+   * trace and span ids are left out of an untraced request's line.
+   */
+  static final List<String> FIELDS =
+      List.of(
+          "http.request.method",
+          "url.path",
+          "http.response.status_code",
+          "event.duration",
+          "http.request.id",
+          "event.outcome",
+          "sluice.upstream",
+          "sluice.attempts",
+          "trace.id",
+          "span.id");
+
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
   @Override
@@ -53,20 +72,24 @@ public class AccessLogWebFilter implements WebFilter, Ordered {
           default -> "success";
         };
     Span span = ServerSpans.of(exchange);
-    log.atInfo()
-        .setMessage("access")
-        .addKeyValue("http.request.method", exchange.getRequest().getMethod().name())
-        .addKeyValue("url.path", exchange.getRequest().getPath().value())
-        .addKeyValue("http.response.status_code", status == null ? 200 : status.value())
-        .addKeyValue("event.duration", System.nanoTime() - start)
-        .addKeyValue("http.request.id", RequestIds.of(exchange))
-        .addKeyValue("event.outcome", outcome)
-        .addKeyValue(
-            "sluice.upstream", tried == null || tried.isEmpty() ? "-" : tried.get(tried.size() - 1))
-        .addKeyValue("sluice.attempts", tried == null ? 0 : tried.size())
-        .addKeyValue("trace.id", span == null ? null : span.context().traceId())
-        .addKeyValue("span.id", span == null ? null : span.context().spanId())
-        .log();
+    LoggingEventBuilder line =
+        log.atInfo()
+            .setMessage("access")
+            .addKeyValue("http.request.method", exchange.getRequest().getMethod().name())
+            .addKeyValue("url.path", exchange.getRequest().getPath().value())
+            .addKeyValue("http.response.status_code", status == null ? 200 : status.value())
+            .addKeyValue("event.duration", System.nanoTime() - start)
+            .addKeyValue("http.request.id", RequestIds.of(exchange))
+            .addKeyValue("event.outcome", outcome)
+            .addKeyValue(
+                "sluice.upstream",
+                tried == null || tried.isEmpty() ? "-" : tried.get(tried.size() - 1))
+            .addKeyValue("sluice.attempts", tried == null ? 0 : tried.size());
+    if (span != null) {
+      line.addKeyValue("trace.id", span.context().traceId())
+          .addKeyValue("span.id", span.context().spanId());
+    }
+    line.log();
   }
 
   @Override
