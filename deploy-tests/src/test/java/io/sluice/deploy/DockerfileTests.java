@@ -132,6 +132,14 @@ class DockerfileTests {
         .as("heap bound of %s: %s / %s", service.module(), args, env)
         .isTrue();
     assertThat(args).noneMatch(a -> a.startsWith("-Xmx") || a.startsWith("-Xms"));
+    // A fixed young size would not follow an operator's -Xmx; a ratio does.
+    assertThat(args).noneMatch(a -> a.startsWith("-Xmn") || a.startsWith("-XX:NewSize"));
+    if (args.contains("-XX:+UseSerialGC")) {
+      // In-flight request objects must die in the survivor spaces, not be promoted (full GCs).
+      assertThat(args)
+          .as("young generation of %s", service.module())
+          .contains("-XX:NewRatio=1", "-XX:SurvivorRatio=2", "-XX:TargetSurvivorRatio=90");
+    }
     assertThat(args).contains("-XX:+ExitOnOutOfMemoryError");
     assertThat(args.get(args.size() - 1))
         .isEqualTo("org.springframework.boot.loader.launch.JarLauncher");
