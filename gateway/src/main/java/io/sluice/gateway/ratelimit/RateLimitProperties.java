@@ -56,8 +56,8 @@ public record RateLimitProperties(
 
   /**
    * Local token leasing: a replica takes a batch of a client's tokens from Redis in one call and
-   * admits that client's next requests from it in memory. A batch is at most what the client's
-   * slowest limit adds in {@code maxAge}, so slow plans are not leased and stay exact.
+   * admits that client's next requests from it in memory. A batch is at most what each of the
+   * client's limits adds in {@code maxAge}, so slow plans are not leased and stay exact.
    *
    * @param enabled whether replicas lease tokens; off, every decision is one Redis call
    * @param maxTokens the largest batch a replica takes at once, at least 1
