@@ -17,6 +17,8 @@ public record RateLimitDecision(
   /** Where a decision was made. */
   public enum Source {
     REDIS,
+    /** From tokens this replica took from Redis in a batch ({@link RateLimitLeases}). */
+    LEASE,
     LOCAL,
     FAIL_OPEN,
     FAIL_CLOSED

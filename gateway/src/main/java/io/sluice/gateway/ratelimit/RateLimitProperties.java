@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -22,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param plans plan name to its limits (limit name to limit); a request must fit every limit of its
  *     plan. Defaults: {@code free} 10/s (burst 20) and 50,000/day, {@code standard} 100/s (burst
  *     200) and 5,000,000/day, {@code partner} 10,000/s (burst 20,000)
+ * @param lease how a replica leases batches of a fast plan's tokens from Redis
  */
 @ConfigurationProperties("sluice.rate-limit")
 public record RateLimitProperties(
@@ -30,7 +32,8 @@ public record RateLimitProperties(
     @DefaultValue("50ms") Duration redisTimeout,
     @DefaultValue("2") int replicas,
     @DefaultValue("10s") Duration degradedLogInterval,
-    Map<String, Map<String, Limit>> plans) {
+    Map<String, Map<String, Limit>> plans,
+    @DefaultValue Lease lease) {
 
   /** What a replica does when Redis cannot decide. */
   public enum DegradedMode {
@@ -51,6 +54,51 @@ public record RateLimitProperties(
    */
   public record Limit(long limit, Duration window, Long burst) {}
 
+  /**
+   * Local token leasing: a replica takes a batch of a client's tokens from Redis in one call and
+   * admits that client's next requests from it in memory. A batch is at most what each of the
+   * client's limits adds in {@code maxAge}, so slow plans are not leased and stay exact.
+   *
+   * @param enabled whether replicas lease tokens; off, every decision is one Redis call
+   * @param maxTokens the largest batch a replica takes at once, at least 1
+   * @param maxAge how long a leased token may be used after Redis granted it; positive, at most 1s
+   */
+  public record Lease(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("100") int maxTokens,
+      @DefaultValue("100ms") Duration maxAge) {
+
+    static final Lease DEFAULTS = new Lease(true, 100, Duration.ofMillis(100));
+
+    public Lease {
+      if (maxTokens < 1) {
+        throw new IllegalArgumentException(
+            "sluice.rate-limit.lease.max-tokens must be at least 1 (was " + maxTokens + ")");
+      }
+      // Leased tokens may be used this long after Redis granted them, on top of the bucket's own
+      // admissions: the bound on that inaccuracy must stay short.
+      if (maxAge == null
+          || maxAge.isZero()
+          || maxAge.isNegative()
+          || maxAge.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException(
+            "sluice.rate-limit.lease.max-age must be positive and at most 1s (was " + maxAge + ")");
+      }
+    }
+  }
+
+  /** Settings with leasing at its defaults. */
+  public RateLimitProperties(
+      boolean enabled,
+      DegradedMode degradedMode,
+      Duration redisTimeout,
+      int replicas,
+      Duration degradedLogInterval,
+      Map<String, Map<String, Limit>> plans) {
+    this(enabled, degradedMode, redisTimeout, replicas, degradedLogInterval, plans, Lease.DEFAULTS);
+  }
+
+  @ConstructorBinding
   public RateLimitProperties {
     if (redisTimeout == null || redisTimeout.isZero() || redisTimeout.isNegative()) {
       throw new IllegalArgumentException("sluice.rate-limit.redis-timeout must be positive");
@@ -66,6 +114,9 @@ public record RateLimitProperties(
     }
     plans = merged;
     resolve(plans);
+    if (lease == null) {
+      lease = Lease.DEFAULTS;
+    }
   }
 
   /** The validated limits of every plan. */

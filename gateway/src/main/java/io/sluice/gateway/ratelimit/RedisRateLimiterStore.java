@@ -10,8 +10,9 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * Global token buckets in Redis: one Lua script call per decision, all of a client's buckets under
- * one hash tag ({@code sluice:rl:{client}:name}) so the script also runs on Redis Cluster.
+ * Global token buckets in Redis: one Lua script call per decision (or per leased batch of tokens),
+ * all of a client's buckets under one hash tag ({@code sluice:rl:{client}:name}) so the script also
+ * runs on Redis Cluster.
  */
 class RedisRateLimiterStore implements RateLimiterStore {
 
@@ -40,29 +41,38 @@ class RedisRateLimiterStore implements RateLimiterStore {
 
   @Override
   public Mono<RateLimitDecision> consume(String client, List<LimitSpec> limits) {
+    return take(client, limits, 1).map(Grant::decision);
+  }
+
+  @Override
+  public Mono<Grant> take(String client, List<LimitSpec> limits, long want) {
     String[] keys = new String[limits.size()];
-    byte[][] args = new byte[limits.size() * 3][];
+    byte[][] args = new byte[1 + limits.size() * 3][];
+    args[0] = number(want);
     for (int i = 0; i < limits.size(); i++) {
       LimitSpec limit = limits.get(i);
       keys[i] = key(client, limit);
-      args[i * 3] = number(limit.burst());
-      args[i * 3 + 1] = number(limit.limit());
-      args[i * 3 + 2] = number(limit.window().toNanos() / 1000);
+      args[1 + i * 3] = number(limit.burst());
+      args[2 + i * 3] = number(limit.limit());
+      args[3 + i * 3] = number(limit.window().toNanos() / 1000);
     }
     return redis
         .<List<?>>run(SCRIPT, ScriptOutputType.MULTI, keys, args)
         .next()
-        .map(reply -> decision(reply, limits));
+        .map(reply -> grant(reply, limits));
   }
 
-  private static RateLimitDecision decision(List<?> reply, List<LimitSpec> limits) {
+  private static Grant grant(List<?> reply, List<LimitSpec> limits) {
     List<BucketState> buckets = new ArrayList<>(limits.size());
     for (int i = 0; i < limits.size(); i++) {
       buckets.add(
           new BucketState(limits.get(i), number(reply, 2 + i * 2), number(reply, 3 + i * 2)));
     }
-    return new RateLimitDecision(
-        number(reply, 0) == 1, number(reply, 1), buckets, RateLimitDecision.Source.REDIS);
+    long granted = number(reply, 0);
+    return new Grant(
+        granted,
+        new RateLimitDecision(
+            granted > 0, number(reply, 1), buckets, RateLimitDecision.Source.REDIS));
   }
 
   private static byte[] number(long value) {

@@ -8,6 +8,7 @@ import io.sluice.gateway.system.RequestPathRedis;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -15,7 +16,9 @@ import reactor.core.publisher.Mono;
 /**
  * Decides in Redis when it can, and otherwise within a bounded time by the configured degraded
  * mode. A circuit breaker stops sending to a Redis that keeps failing, so while it is down each
- * request costs no timeout at all; half-open probes bring Redis back by themselves.
+ * request costs no timeout at all; half-open probes bring Redis back by themselves. For plans fast
+ * enough, a request takes a batch of tokens from Redis and the client's next requests are admitted
+ * from it in memory ({@link RateLimitLeases}); denials always come from Redis or the degraded mode.
  */
 public class ResilientRateLimiter {
 
@@ -24,6 +27,7 @@ public class ResilientRateLimiter {
   private final RateLimiterStore redis;
   private final RateLimiterStore local;
   private final RateLimitProperties properties;
+  private final RateLimitLeases leases;
   private final CircuitBreaker breaker;
   private final Counter redisErrors;
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
@@ -33,24 +37,66 @@ public class ResilientRateLimiter {
       RateLimiterStore local,
       RateLimitProperties properties,
       MeterRegistry meters) {
+    this(redis, local, properties, meters, System::nanoTime);
+  }
+
+  /** With the clock that ages leases, in nanoseconds. */
+  ResilientRateLimiter(
+      RateLimiterStore redis,
+      RateLimiterStore local,
+      RateLimitProperties properties,
+      MeterRegistry meters,
+      LongSupplier leaseClockNanos) {
     this.redis = redis;
     this.local = local;
     this.properties = properties;
+    this.leases = new RateLimitLeases(properties.lease(), leaseClockNanos);
     this.breaker = RequestPathRedis.circuitBreaker("rate-limit-redis");
     this.redisErrors = meters.counter("sluice.ratelimit.redis.errors");
     Gauge.builder("sluice.ratelimit.degraded", breaker, b -> isDegraded(b) ? 1 : 0)
         .description("1 while rate limits are decided without Redis")
         .register(meters);
+    Gauge.builder("sluice.ratelimit.leases", leases, RateLimitLeases::size)
+        .description("clients holding a lease of tokens on this replica")
+        .register(meters);
   }
 
   /** Takes a token from each of {@code limits} for {@code client}. */
   public Mono<RateLimitDecision> consume(String client, List<LimitSpec> limits) {
+    long batch = leases.batchSize(limits);
+    if (batch <= 1) {
+      return decide(client, limits, redis.consume(client, limits));
+    }
+    RateLimitDecision leased = leases.take(client, limits);
+    if (leased != null) {
+      return Mono.just(leased);
+    }
+    if (degraded()) {
+      // No new leases while Redis is in trouble: the degraded mode decides, request by request.
+      return decide(client, limits, redis.consume(client, limits));
+    }
+    return Mono.defer(() -> refill(client, limits, batch));
+  }
+
+  private Mono<RateLimitDecision> refill(String client, List<LimitSpec> limits, long batch) {
+    RateLimitLeases.Refill refill = leases.claim(client, limits);
+    if (refill == null) {
+      // Another request of this client is refilling its lease: this one does not wait for it.
+      return decide(client, limits, redis.consume(client, limits));
+    }
+    return decide(client, limits, redis.take(client, limits, batch).map(refill::complete))
+        .doFinally(signal -> refill.end());
+  }
+
+  /** {@code call} to Redis, within the breaker and the budget, or the degraded mode. */
+  private Mono<RateLimitDecision> decide(
+      String client, List<LimitSpec> limits, Mono<RateLimitDecision> call) {
     if (!breaker.tryAcquirePermission()) {
       return degraded(client, limits);
     }
     long start = System.nanoTime();
     return redis
-        .bounded(redis.consume(client, limits), properties.redisTimeout())
+        .bounded(call, properties.redisTimeout())
         .doOnNext(d -> breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS))
         .doOnCancel(breaker::releasePermission)
         .onErrorResume(

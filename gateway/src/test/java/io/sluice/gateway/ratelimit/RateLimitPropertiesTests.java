@@ -2,10 +2,15 @@ package io.sluice.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 class RateLimitPropertiesTests {
 
@@ -129,6 +134,58 @@ class RateLimitPropertiesTests {
                     .getFailure()
                     .rootCause()
                     .hasMessageContaining("redis-timeout must be positive"));
+  }
+
+  @Test
+  void leasingIsOnByDefaultWithBatchesOfAtMost100TokensFor100Ms() {
+    runner.run(
+        context ->
+            assertThat(context.getBean(RateLimitProperties.class).lease())
+                .isEqualTo(new RateLimitProperties.Lease(true, 100, Duration.ofMillis(100))));
+  }
+
+  @Test
+  void leasingSettingsBindAndLeasingTurnsOffFromTheEnvironment() {
+    runner
+        .withPropertyValues(
+            "sluice.rate-limit.lease.max-tokens=20", "sluice.rate-limit.lease.max-age=250ms")
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            Map.of("SLUICE_RATELIMIT_LEASE_ENABLED", "false"))))
+        .run(
+            context ->
+                assertThat(context.getBean(RateLimitProperties.class).lease())
+                    .isEqualTo(new RateLimitProperties.Lease(false, 20, Duration.ofMillis(250))));
+  }
+
+  @Test
+  void leaseSettingsThatCannotWorkAreRejectedAtStartupNamingTheProperty() {
+    runner
+        .withPropertyValues("sluice.rate-limit.lease.max-tokens=0")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("sluice.rate-limit.lease.max-tokens must be at least 1"));
+    for (String maxAge : List.of("0ms", "-5ms", "2s")) {
+      runner
+          .withPropertyValues("sluice.rate-limit.lease.max-age=" + maxAge)
+          .run(
+              context ->
+                  assertThat(context)
+                      .getFailure()
+                      .rootCause()
+                      .hasMessageContaining(
+                          "sluice.rate-limit.lease.max-age must be positive and at most 1s"));
+    }
   }
 
   @Test

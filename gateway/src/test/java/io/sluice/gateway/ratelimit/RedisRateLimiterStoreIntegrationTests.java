@@ -97,6 +97,46 @@ class RedisRateLimiterStoreIntegrationTests {
   }
 
   @Test
+  void aBatchGetsWhatTheEmptiestBucketHoldsUpToWhatWasWantedTakenFromEveryBucket() {
+    List<LimitSpec> two =
+        List.of(
+            LimitSpec.of("wide", 50, Duration.ofMinutes(1)),
+            LimitSpec.of("narrow", 8, Duration.ofMinutes(1)));
+
+    RateLimiterStore.Grant first = storeA.take("batch-client", two, 5).block();
+    assertThat(first.tokens()).isEqualTo(5);
+    assertThat(first.decision().allowed()).isTrue();
+    assertThat(first.decision().retryAfterMicros()).isZero();
+    assertThat(first.decision().buckets())
+        .extracting(BucketState::remaining)
+        .containsExactly(45L, 3L);
+
+    RateLimiterStore.Grant second = storeB.take("batch-client", two, 5).block();
+    assertThat(second.tokens()).isEqualTo(3);
+    assertThat(second.decision().buckets())
+        .extracting(BucketState::remaining)
+        .containsExactly(42L, 0L);
+  }
+
+  @Test
+  void aBatchFromAnEmptyBucketIsDeniedWithTheTimeUntilItsNextToken() {
+    List<LimitSpec> two =
+        List.of(
+            LimitSpec.of("wide", 50, Duration.ofMinutes(1)),
+            LimitSpec.of("narrow", 8, Duration.ofMinutes(1)));
+    assertThat(storeA.take("empty-batch-client", two, 8).block().tokens()).isEqualTo(8);
+
+    RateLimiterStore.Grant denied = storeA.take("empty-batch-client", two, 5).block();
+    assertThat(denied.tokens()).isZero();
+    assertThat(denied.decision().allowed()).isFalse();
+    // One token per 7.5 s in the narrow bucket, and little of that has passed.
+    assertThat(denied.decision().retryAfterMicros()).isBetween(6_500_000L, 7_500_000L);
+    assertThat(denied.decision().buckets())
+        .extracting(BucketState::remaining)
+        .containsExactly(42L, 0L);
+  }
+
+  @Test
   void bucketKeysAreNamespacedHashTaggedAndExpire() {
     storeA.consume("ttl-client", fivePerMinute).block();
     String key = "sluice:rl:{ttl-client}:minute";
