@@ -32,6 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** The access-log line must read exactly as Boot's ECS encoder would write it. */
 class AccessLogEncoderTests {
 
+  private static final String THREAD = "reactor-http-epoll-1";
+
   private static final JsonMapper json = JsonMapper.builder().build();
 
   private final LoggerContext context = new LoggerContext();
@@ -64,6 +66,7 @@ class AccessLogEncoderTests {
   void aFullAccessLineIsTheDocumentBootWrites() {
     LoggingEvent event =
         access(
+            THREAD,
             "GET",
             "/api/users/42",
             200,
@@ -84,7 +87,7 @@ class AccessLogEncoderTests {
     // null trace and span ids: the helper leaves them out, as the filter does; null request id:
     // present with a null value
     LoggingEvent event =
-        access("DELETE", "/api/keys/1", 404, 1L, null, "failure", "-", 0, null, null);
+        access(THREAD, "DELETE", "/api/keys/1", 404, 1L, null, "failure", "-", 0, null, null);
 
     assertThat(encoder.writesItself(event)).isTrue();
     String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
@@ -114,7 +117,7 @@ class AccessLogEncoderTests {
 
   @Test
   void aLineWithAnUnknownFieldIsLeftToBootsEncoder() {
-    LoggingEvent event = access("GET", "/", 200, 1L, "id", "success", "-", 0, null, null);
+    LoggingEvent event = access(THREAD, "GET", "/", 200, 1L, "id", "success", "-", 0, null, null);
     event.addKeyValuePair(new KeyValuePair("user.name", "someone"));
 
     assertThat(encoder.writesItself(event)).isFalse();
@@ -176,31 +179,6 @@ class AccessLogEncoderTests {
   }
 
   private LoggingEvent access(
-      String method,
-      String path,
-      int status,
-      long duration,
-      String requestId,
-      String outcome,
-      String upstream,
-      int attempts,
-      String traceId,
-      String spanId) {
-    return access(
-        "reactor-http-epoll-1",
-        method,
-        path,
-        status,
-        duration,
-        requestId,
-        outcome,
-        upstream,
-        attempts,
-        traceId,
-        spanId);
-  }
-
-  private LoggingEvent access(
       String thread,
       String method,
       String path,
@@ -226,7 +204,7 @@ class AccessLogEncoderTests {
   }
 
   private LoggingEvent event(String loggerName, String message) {
-    return event(loggerName, message, "reactor-http-epoll-1");
+    return event(loggerName, message, THREAD);
   }
 
   private LoggingEvent event(String loggerName, String message, String thread) {

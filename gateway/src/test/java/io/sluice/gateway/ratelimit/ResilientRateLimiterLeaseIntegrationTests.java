@@ -52,13 +52,7 @@ class ResilientRateLimiterLeaseIntegrationTests {
     ResilientRateLimiter replicaB = limiter(storeB, System::nanoTime);
 
     long start = System.nanoTime();
-    long admitted =
-        Flux.range(0, 3_000)
-            .flatMap(
-                i -> (i % 2 == 0 ? replicaA : replicaB).consume("burst", THOUSAND_PER_SECOND), 16)
-            .filter(RateLimitDecision::allowed)
-            .count()
-            .block();
+    long admitted = admittedAlternately(replicaA, replicaB, "burst", 3_000, 16);
     double elapsedSeconds = (System.nanoTime() - start) / 1e9;
 
     // Every admission used a token Redis granted, and Redis granted no more than the bucket held.
@@ -75,13 +69,7 @@ class ResilientRateLimiterLeaseIntegrationTests {
     ResilientRateLimiter replicaA = limiter(storeA, frozenClock::get);
     ResilientRateLimiter replicaB = limiter(storeB, frozenClock::get);
 
-    long admitted =
-        Flux.range(0, 800)
-            .flatMap(
-                i -> (i % 2 == 0 ? replicaA : replicaB).consume("calls", THOUSAND_PER_SECOND), 8)
-            .filter(RateLimitDecision::allowed)
-            .count()
-            .block();
+    long admitted = admittedAlternately(replicaA, replicaB, "calls", 800, 8);
 
     assertThat(admitted).isEqualTo(800);
     // 400 requests each; a batch serves 100 of them, and requests arriving during a refill take
@@ -208,6 +196,25 @@ class ResilientRateLimiterLeaseIntegrationTests {
           .isEqualTo(RateLimitDecision.Source.REDIS);
     }
     assertThat(store.calls()).isEqualTo(20);
+  }
+
+  /**
+   * {@code requests} of {@code client}, sent to the two replicas in turn, {@code concurrency} at
+   * once.
+   */
+  private static long admittedAlternately(
+      ResilientRateLimiter replicaA,
+      ResilientRateLimiter replicaB,
+      String client,
+      int requests,
+      int concurrency) {
+    return Flux.range(0, requests)
+        .flatMap(
+            i -> (i % 2 == 0 ? replicaA : replicaB).consume(client, THOUSAND_PER_SECOND),
+            concurrency)
+        .filter(RateLimitDecision::allowed)
+        .count()
+        .block();
   }
 
   private CountingStore store() {
