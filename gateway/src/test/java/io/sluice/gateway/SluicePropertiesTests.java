@@ -197,6 +197,31 @@ class SluicePropertiesTests {
   }
 
   @Test
+  void singleWritesDefaultTo64KibibytesAndAreBounded() {
+    UpstreamClientProperties defaults =
+        bind("sluice.upstream-client", UpstreamClientProperties.class, Map.of());
+    assertThat(defaults.singleWriteLimit().toBytes()).isEqualTo(64 * 1024);
+    assertThat(
+            bind(
+                    "sluice.upstream-client",
+                    UpstreamClientProperties.class,
+                    Map.of("sluice.upstream-client.single-write-limit", "0"))
+                .singleWriteLimit()
+                .toBytes())
+        .isZero();
+    rejects(
+        "sluice.upstream-client",
+        UpstreamClientProperties.class,
+        Map.of("sluice.upstream-client.single-write-limit", "2MB"),
+        "single-write-limit");
+    rejects(
+        "sluice.upstream-client",
+        UpstreamClientProperties.class,
+        Map.of("sluice.upstream-client.single-write-limit", "-1B"),
+        "single-write-limit");
+  }
+
+  @Test
   void edgeLimitsDefaultToOneMebibyteBodiesAndEightKibibyteHeaders() {
     EdgeProperties properties = bind("sluice.edge", EdgeProperties.class, Map.of());
     assertThat(properties.maxBodySize().toBytes()).isEqualTo(1024 * 1024);

@@ -42,6 +42,11 @@ class ProxyConfiguration {
   }
 
   @Bean
+  WholeResponseWriteFilter wholeResponseWriteFilter(UpstreamClientProperties pool) {
+    return new WholeResponseWriteFilter((int) pool.singleWriteLimit().toBytes());
+  }
+
+  @Bean
   ForwardedHeadersPolicy forwardedHeadersPolicy(EdgeProperties edge) {
     return new ForwardedHeadersPolicy(new ProxyTrust(edge.trustedProxies()));
   }

@@ -65,6 +65,15 @@ class UpstreamFaultIntegrationTests {
   }
 
   @Test
+  void aBodyCutShortGivesA502ProblemInsteadOfATruncated200() {
+    // Small responses are written whole (WholeResponseWriteFilter), so nothing has reached the
+    // client when the backend fails mid-body. The response head had arrived: no retry.
+    faulty.mode(FaultyBackend.Mode.TRUNCATED);
+    expect502(Gateways.client(port).get().uri("/api/users/truncated").exchange());
+    assertThat(faulty.requests()).isEqualTo(1);
+  }
+
+  @Test
   void aPostIsNeverRetriedOnceItWasSent() {
     faulty.mode(FaultyBackend.Mode.RESET);
     expect502(

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend that misbehaves at the TCP level, on a plain {@link ServerSocket} with its own
- * (blocking, non-event-loop) threads: it reads the request head and then answers garbage or resets
- * the connection.
+ * (blocking, non-event-loop) threads: it reads the request head and then answers garbage, resets
+ * the connection, or resets it partway through a response body.
  */
 public final class FaultyBackend implements AutoCloseable {
 
@@ -21,7 +21,9 @@ public final class FaultyBackend implements AutoCloseable {
     /** Bytes that are not HTTP. */
     GARBAGE,
     /** TCP RST right after reading the request. */
-    RESET
+    RESET,
+    /** A 200 head declaring more body than is sent, part of the body, then TCP RST. */
+    TRUNCATED
   }
 
   private final ServerSocket socket;
@@ -82,6 +84,15 @@ public final class FaultyBackend implements AutoCloseable {
         return;
       }
       OutputStream out = client.getOutputStream();
+      if (mode == Mode.TRUNCATED) {
+        out.write(
+            ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                    + "{\"partial\":")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        client.setSoLinger(true, 0);
+        return;
+      }
       out.write(
           "SPAM SPAM SPAM\r\n\u0000\u0001garbage\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
