@@ -10,9 +10,10 @@ import org.springframework.util.unit.DataSize;
  * Idle keep-alive connections are retired by the gateway before the backend's own idle timeout can
  * close them under a request, which would otherwise surface as "connection prematurely closed".
  *
- * @param maxConnections most connections to one backend address
- * @param maxPendingAcquires most requests waiting for a connection when all are busy; beyond it
- *     requests fail fast with 503
+ * @param maxConnections most connections to one backend address, shared out between the pools of
+ *     the event loops (see {@link LoopAffineRoutingFilter})
+ * @param maxPendingAcquires most requests waiting for a connection when all are busy, shared out
+ *     likewise; beyond it requests fail fast with 503
  * @param pendingAcquireTimeout longest wait for a pooled connection (503 after it)
  * @param maxIdleTime how long a connection may sit idle before it is closed; keep it below the
  *     backend's keep-alive idle timeout

@@ -10,12 +10,13 @@ import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * SCG's HTTP client, with the pool and timeouts from Sluice's own validated properties instead of
  * {@code spring.cloud.gateway.server.webflux.httpclient.*}. Reactor Netty picks the native epoll
- * transport on Linux and shares the server's event loops, so a proxied exchange stays on one
- * thread.
+ * transport on Linux and shares the server's event loops; {@link LoopAffineRoutingFilter} gives
+ * each loop a pool of its own, so a proxied exchange stays on one thread.
  */
 class UpstreamHttpClientFactory extends HttpClientFactory {
 
@@ -50,9 +51,11 @@ class UpstreamHttpClientFactory extends HttpClientFactory {
 
   @Override
   protected ConnectionProvider buildConnectionProvider(HttpClientProperties ignored) {
+    // One pool per event loop (LoopAffineRoutingFilter): the limits are shared out between them.
+    int loops = LoopResources.DEFAULT_IO_WORKER_COUNT;
     return ConnectionProvider.builder("upstream")
-        .maxConnections(pool.maxConnections())
-        .pendingAcquireMaxCount(pool.maxPendingAcquires())
+        .maxConnections(perLoop(pool.maxConnections(), loops))
+        .pendingAcquireMaxCount(perLoop(pool.maxPendingAcquires(), loops))
         .pendingAcquireTimeout(pool.pendingAcquireTimeout())
         .maxIdleTime(pool.maxIdleTime())
         .maxLifeTime(pool.maxLifeTime())
@@ -62,5 +65,10 @@ class UpstreamHttpClientFactory extends HttpClientFactory {
         .lifo()
         .metrics(true)
         .build();
+  }
+
+  /** {@code total} shared out between {@code loops} pools, at least 1 each. */
+  static int perLoop(int total, int loops) {
+    return Math.max(1, (total + loops - 1) / loops);
   }
 }

@@ -5,18 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.netty.channel.EventLoop;
 import io.sluice.gateway.support.Gateways;
 import io.sluice.gateway.support.StubBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -26,7 +35,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 /** The proxy path against two healthy stub instances of user-service. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -74,6 +87,64 @@ class GatewayProxyIntegrationTests {
         .filter(r -> r.path().equals(path))
         .reduce((a, b) -> b)
         .orElseThrow(() -> new AssertionError("no backend received " + path));
+  }
+
+  /** Counts proxied requests whose upstream connection was on the client connection's loop. */
+  static final class UpstreamLoopRecorder implements GlobalFilter, Ordered {
+
+    final AtomicInteger sameLoop = new AtomicInteger();
+
+    final AtomicInteger otherLoop = new AtomicInteger();
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+      EventLoop server = LoopAffineRoutingFilter.serverLoop(exchange);
+      // Once the response is written, Reactor Netty disposes of the handler: often a cancel.
+      return chain.filter(exchange).doFinally(signal -> record(exchange, server));
+    }
+
+    private void record(ServerWebExchange exchange, EventLoop server) {
+      Connection upstream = exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR);
+      if (upstream != null && server != null) {
+        (upstream.channel().eventLoop() == server ? sameLoop : otherLoop).incrementAndGet();
+      }
+    }
+
+    @Override
+    public int getOrder() {
+      return WholeResponseWriteFilter.ORDER - 1;
+    }
+  }
+
+  @TestConfiguration(proxyBeanMethods = false)
+  static class RecordUpstreamLoops {
+    @Bean
+    UpstreamLoopRecorder upstreamLoopRecorder() {
+      return new UpstreamLoopRecorder();
+    }
+  }
+
+  @Autowired UpstreamLoopRecorder loopRecorder;
+
+  @Autowired List<NettyRoutingFilter> routingFilters;
+
+  @Test
+  void eachUpstreamConnectionIsOnTheEventLoopOfItsClientConnection() {
+    assertThat(routingFilters).singleElement().isInstanceOf(LoopAffineRoutingFilter.class);
+    loopRecorder.sameLoop.set(0);
+    loopRecorder.otherLoop.set(0);
+    WebClient web =
+        WebClient.builder()
+            .baseUrl("http://127.0.0.1:" + port)
+            .defaultHeader("X-API-Key", Gateways.ADMIN_KEY)
+            .build();
+    // 16 concurrent client connections, which the server spreads over its event loops.
+    Flux.range(0, 400)
+        .flatMap(i -> web.get().uri("/api/users/loop-" + i).retrieve().toBodilessEntity(), 16)
+        .blockLast(Duration.ofSeconds(30));
+    assertThat(loopRecorder.otherLoop.get()).isZero();
+    assertThat(loopRecorder.sameLoop.get()).isEqualTo(400);
+    assertThat(((LoopAffineRoutingFilter) routingFilters.get(0)).loops()).isGreaterThan(1);
   }
 
   @Test
