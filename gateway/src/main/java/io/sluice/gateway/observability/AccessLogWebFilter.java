@@ -23,7 +23,7 @@ import reactor.core.publisher.SignalType;
  * http.request.id}, {@code event.outcome}, {@code trace.id} and {@code span.id} (the request's
  * server span, when traced), and Sluice's {@code sluice.upstream} (last instance tried) and {@code
  * sluice.attempts}. The line names every field itself: nothing is read from the MDC. Logback hands
- * it to an async appender, so the event loop never writes.
+ * it to a buffered appender ({@link BufferedConsoleAppender}), so the event loop never writes.
  */
 public class AccessLogWebFilter implements WebFilter, Ordered {
 
