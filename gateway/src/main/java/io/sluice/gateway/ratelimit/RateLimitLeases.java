@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -13,7 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * This replica's leases: tokens taken from Redis in a batch for one client's limits, handed out to
  * that client's next requests in memory until used up or {@code max-age} old. Unused tokens of an
- * expired lease are lost. At most one refill per client is in flight; taking a token is one
+ * expired lease are lost. At most one refill per client is in flight, and a lease running low is
+ * renewed ahead once, in the background, its next batch queued behind it; taking a token is one
  * compare-and-set. Expired leases are swept and the number of leases is capped, so memory stays
  * bounded by active clients. Accuracy: docs/edge-security.md, "Token leasing".
  */
@@ -71,17 +73,37 @@ final class RateLimitLeases {
         .longValue();
   }
 
+  /** Starts a refill ahead of need, in the background, for the client whose lease runs low. */
+  interface Renewer {
+    void renew(String client, List<LimitSpec> limits, Refill renewal);
+  }
+
   /**
    * A decision from {@code client}'s lease, or null when it has none that is unexpired and left.
+   * The take that brings the lease down to its low-water mark (a quarter of the batch) hands a
+   * renewal to {@code renewer}, so that the next batch usually arrives before this one is used up
+   * and the client's requests keep being admitted from memory.
    */
-  RateLimitDecision take(String client, List<LimitSpec> limits) {
-    Lease lease = leases.get(new Key(client, limits));
+  RateLimitDecision take(String client, List<LimitSpec> limits, Renewer renewer) {
+    Key key = new Key(client, limits);
+    Lease lease = leases.get(key);
     if (lease == null) {
       return null;
     }
     long now = clockNanos.getAsLong();
     long left = lease.take(now);
-    return left < 0 ? null : lease.decision(left, now);
+    if (left < 0) {
+      return null;
+    }
+    if (renewer != null && lease.dueForRenewal(left)) {
+      renewer.renew(client, limits, new Refill(key, lease, now, true));
+    }
+    return lease.decision(left, now);
+  }
+
+  /** {@link #take(String, List, Renewer)} without renewing ahead. */
+  RateLimitDecision take(String client, List<LimitSpec> limits) {
+    return take(client, limits, null);
   }
 
   /**
@@ -100,8 +122,10 @@ final class RateLimitLeases {
     boolean claimed =
         current == null
             ? leases.size() < MAX_LEASES && leases.putIfAbsent(key, inFlight) == null
-            : current.spent(now) && leases.replace(key, current, inFlight);
-    return claimed ? new Refill(key, inFlight, now) : null;
+            : current.spent(now)
+                && !current.awaitingRenewal(now)
+                && leases.replace(key, current, inFlight);
+    return claimed ? new Refill(key, inFlight, now, false) : null;
   }
 
   /** Drops expired leases (and refills whose end was lost). */
@@ -119,13 +143,38 @@ final class RateLimitLeases {
    */
   final class Refill {
     private final Key key;
-    private final Lease inFlight;
+    private final Lease replaced;
     private final long startedAt;
+    private final boolean ahead;
 
-    private Refill(Key key, Lease inFlight, long startedAt) {
+    /**
+     * @param replaced the in-flight marker of a refill, or the running lease of a renewal ahead
+     */
+    private Refill(Key key, Lease replaced, long startedAt, boolean ahead) {
       this.key = key;
-      this.inFlight = inFlight;
+      this.replaced = replaced;
       this.startedAt = startedAt;
+      this.ahead = ahead;
+    }
+
+    /**
+     * Ends a renewal ahead: the batch becomes the client's lease, behind what is left of the
+     * running one (used first, and still expiring on its own schedule). Dropped if the running
+     * lease was replaced meanwhile (it ran out first): tokens are lost then, never doubled.
+     */
+    void extend(RateLimiterStore.Grant grant) {
+      if (!ahead) {
+        return;
+      }
+      replaced.renewalPending = false;
+      if (grant.tokens() < 1) {
+        return;
+      }
+      Lease next =
+          new Lease(grant.decision().buckets(), grant.tokens(), startedAt, startedAt + maxAgeNanos);
+      next.older = replaced;
+      replaced.older = null;
+      leases.replace(key, replaced, next);
     }
 
     /** The decision for the request that refilled; the rest of the batch becomes the lease. */
@@ -138,13 +187,22 @@ final class RateLimitLeases {
       // token is never used later than max-age after it was granted.
       Lease lease = new Lease(grant.decision().buckets(), left, startedAt, startedAt + maxAgeNanos);
       // Fails only when a sweep dropped this refill as stale: then the batch is lost, not doubled.
-      leases.replace(key, inFlight, lease);
+      leases.replace(key, replaced, lease);
       return lease.decision(left, clockNanos.getAsLong());
+    }
+
+    /** Gives up a renewal ahead (Redis failed or is degraded): the lease is refilled as usual. */
+    void abandon() {
+      if (ahead) {
+        replaced.renewalPending = false;
+      }
     }
 
     /** Ends the refill however it went, so that a later request may refill the lease. */
     void end() {
-      leases.remove(key, inFlight);
+      if (!ahead) {
+        leases.remove(key, replaced);
+      }
     }
   }
 
@@ -159,11 +217,42 @@ final class RateLimitLeases {
     private final long takenAt;
     private final long expiresAt;
 
+    /** Renew ahead once at most this many are left (none below a batch of 4). */
+    private final long lowWater;
+
+    private final AtomicBoolean renewing = new AtomicBoolean();
+
+    /** What was left of the lease this one renewed: used first; never itself has an older. */
+    private volatile Lease older;
+
+    /**
+     * A renewal ahead of this lease is in flight: until it ends (or the lease expires) nobody
+     * refills the lease the usual way, so the renewal's batch is not crowded out and lost.
+     */
+    private volatile boolean renewalPending;
+
     Lease(List<BucketState> granted, long unused, long takenAt, long expiresAt) {
       this.granted = granted;
       this.unused = new AtomicLong(unused);
       this.takenAt = takenAt;
       this.expiresAt = expiresAt;
+      this.lowWater = unused / 4;
+    }
+
+    /** Whether a take that left {@code left} tokens should start this lease's renewal. */
+    boolean dueForRenewal(long left) {
+      return granted != null
+          && lowWater > 0
+          && left <= lowWater
+          && older == null
+          && !renewing.get()
+          && renewing.compareAndSet(false, true)
+          && (renewalPending = true);
+    }
+
+    /** Whether a renewal ahead is in flight and this lease has not yet expired. */
+    boolean awaitingRenewal(long now) {
+      return renewalPending && !expired(now);
     }
 
     /** The marker of a refill in flight: it holds no tokens and is not spent until it is stale. */
@@ -171,8 +260,23 @@ final class RateLimitLeases {
       return new Lease(null, 0, 0, staleAt);
     }
 
-    /** Takes a token; returns how many are left after it, or -1 when none was left or expired. */
+    /**
+     * Takes a token, from what is left of the renewed lease first; returns how many are left after
+     * it, or -1 when none was left or all expired.
+     */
     long take(long now) {
+      Lease previous = older;
+      if (previous != null) {
+        long left = previous.takeOwn(now);
+        if (left >= 0) {
+          return left + Math.max(0, unused.get());
+        }
+        older = null;
+      }
+      return takeOwn(now);
+    }
+
+    private long takeOwn(long now) {
       if (granted == null || expired(now)) {
         return -1;
       }
@@ -192,7 +296,9 @@ final class RateLimitLeases {
 
     /** Whether a new batch may replace this lease. */
     boolean spent(long now) {
-      return expired(now) || (granted != null && unused.get() <= 0);
+      Lease previous = older;
+      return expired(now)
+          || (granted != null && unused.get() <= 0 && (previous == null || previous.spent(now)));
     }
 
     /**

@@ -31,6 +31,7 @@ public class ResilientRateLimiter {
   private final CircuitBreaker breaker;
   private final Counter redisErrors;
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
+  private final RateLimitLeases.Renewer renewer = this::renewAhead;
 
   ResilientRateLimiter(
       RateLimiterStore redis,
@@ -67,7 +68,7 @@ public class ResilientRateLimiter {
     if (batch <= 1) {
       return decide(client, limits, redis.consume(client, limits));
     }
-    RateLimitDecision leased = leases.take(client, limits);
+    RateLimitDecision leased = leases.take(client, limits, renewer);
     if (leased != null) {
       return Mono.just(leased);
     }
@@ -86,6 +87,32 @@ public class ResilientRateLimiter {
     }
     return decide(client, limits, redis.take(client, limits, batch).map(refill::complete))
         .doFinally(signal -> refill.end());
+  }
+
+  /**
+   * Takes the client's next batch while its lease still has tokens, detached from any request: no
+   * request waits for it, and a failure only means the next batch is taken the usual way, by the
+   * request that finds the lease spent.
+   */
+  private void renewAhead(String client, List<LimitSpec> limits, RateLimitLeases.Refill renewal) {
+    if (degraded() || !breaker.tryAcquirePermission()) {
+      renewal.abandon();
+      return;
+    }
+    long start = System.nanoTime();
+    redis
+        .bounded(redis.take(client, limits, leases.batchSize(limits)), properties.redisTimeout())
+        .subscribe(
+            grant -> {
+              breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+              renewal.extend(grant);
+            },
+            error -> {
+              renewal.abandon();
+              breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+              redisErrors.increment();
+              logDegraded(error);
+            });
   }
 
   /** {@code call} to Redis, within the breaker and the budget, or the degraded mode. */

@@ -200,6 +200,105 @@ class RateLimitLeasesTests {
   }
 
   /** What Redis replies to a batch: {@code tokens} taken, {@code remaining} left after them. */
+  /** Collects the renewals the leases hand out instead of asking Redis. */
+  private static final class Renewals implements RateLimitLeases.Renewer {
+    final List<RateLimitLeases.Refill> handed = new ArrayList<>();
+
+    @Override
+    public void renew(String client, List<LimitSpec> limits, RateLimitLeases.Refill renewal) {
+      handed.add(renewal);
+    }
+  }
+
+  private int takeAll(String client, Renewals renewals) {
+    int taken = 0;
+    while (leases.take(client, THOUSAND_PER_SECOND, renewals) != null) {
+      taken++;
+    }
+    return taken;
+  }
+
+  @Test
+  void aLeaseRenewsAheadOnceAtItsLowWaterMarkAndTheNextBatchIsUsedAfterWhatIsLeft() {
+    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
+    refill.complete(grant(101, 800, 100_000));
+    refill.end();
+    Renewals renewals = new Renewals();
+    // 100 leased: the renewal is handed out by the take that leaves 25 (a quarter).
+    for (int i = 0; i < 74; i++) {
+      assertThat(leases.take("c", THOUSAND_PER_SECOND, renewals)).isNotNull();
+    }
+    assertThat(renewals.handed).isEmpty();
+    assertThat(leases.take("c", THOUSAND_PER_SECOND, renewals)).isNotNull();
+    assertThat(renewals.handed).hasSize(1);
+    renewals.handed.get(0).extend(grant(100, 700, 100_000));
+    // The 25 left, then the new 100; the new batch renews once at its own low-water mark.
+    assertThat(takeAll("c", renewals)).isEqualTo(125);
+    assertThat(renewals.handed).hasSize(2);
+  }
+
+  @Test
+  void aLeaseThatRunsDryWhileItsRenewalIsInFlightWaitsForItInsteadOfRefilling() {
+    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
+    refill.complete(grant(9, 900, 100_000));
+    refill.end();
+    Renewals renewals = new Renewals();
+    assertThat(takeAll("c", renewals)).isEqualTo(8);
+    assertThat(renewals.handed).hasSize(1);
+    // Dry, but the renewal is on its way: requests take single tokens instead of refilling, which
+    // would crowd the renewal out and lose its batch.
+    assertThat(leases.claim("c", THOUSAND_PER_SECOND)).isNull();
+    renewals.handed.get(0).extend(grant(50, 850, 100_000));
+    assertThat(takeAll("c", new Renewals())).isEqualTo(50);
+  }
+
+  @Test
+  void anAbandonedRenewalLetsTheLeaseBeRefilledAsUsual() {
+    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
+    refill.complete(grant(9, 900, 100_000));
+    refill.end();
+    Renewals renewals = new Renewals();
+    assertThat(takeAll("c", renewals)).isEqualTo(8);
+    renewals.handed.get(0).abandon();
+    assertThat(leases.claim("c", THOUSAND_PER_SECOND)).isNotNull();
+  }
+
+  @Test
+  void aRenewalArrivingAfterTheLeaseExpiredAndWasRefilledIsDroppedNotAdded() {
+    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
+    refill.complete(grant(9, 900, 100_000));
+    refill.end();
+    Renewals renewals = new Renewals();
+    assertThat(takeAll("c", renewals)).isEqualTo(8);
+    // The renewal never came back within max-age: the expired lease is refilled as usual.
+    clock.addAndGet(Duration.ofMillis(101).toNanos());
+    RateLimitLeases.Refill usual = leases.claim("c", THOUSAND_PER_SECOND);
+    assertThat(usual).isNotNull();
+    renewals.handed.get(0).extend(grant(50, 850, 100_000));
+    assertThat(leases.take("c", THOUSAND_PER_SECOND)).isNull();
+    usual.complete(grant(3, 847, 100_000));
+    usual.end();
+    assertThat(takeAll("c", new Renewals())).isEqualTo(2);
+  }
+
+  @Test
+  void renewedTokensAndTheTokensLeftBeforeThemExpireOnTheirOwnSchedules() {
+    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
+    refill.complete(grant(9, 900, 100_000));
+    refill.end();
+    Renewals renewals = new Renewals();
+    clock.addAndGet(Duration.ofMillis(40).toNanos());
+    for (int i = 0; i < 6; i++) {
+      assertThat(leases.take("c", THOUSAND_PER_SECOND, renewals)).isNotNull();
+    }
+    assertThat(renewals.handed).hasSize(1);
+    renewals.handed.get(0).extend(grant(8, 880, 100_000));
+    // Past the first batch's max-age (100 ms from its grant) but not the renewal's (from 40 ms):
+    // the 2 tokens left of the first are lost, the 8 renewed ones are not.
+    clock.addAndGet(Duration.ofMillis(61).toNanos());
+    assertThat(takeAll("c", new Renewals())).isEqualTo(8);
+  }
+
   private static RateLimiterStore.Grant grant(long tokens, long remaining, long resetMicros) {
     return new RateLimiterStore.Grant(
         tokens,
