@@ -69,14 +69,19 @@ class ResilientRateLimiterLeaseIntegrationTests {
     ResilientRateLimiter replicaA = limiter(storeA, frozenClock::get);
     ResilientRateLimiter replicaB = limiter(storeB, frozenClock::get);
 
+    long start = System.nanoTime();
     long admitted = admittedAlternately(replicaA, replicaB, "calls", 800, 8);
+    double elapsedSeconds = (System.nanoTime() - start) / 1e9;
 
     assertThat(admitted).isEqualTo(800);
     // 400 requests each; a batch serves 100 of them, and requests arriving during a refill take
     // a single token each.
     assertThat(storeA.calls()).isLessThan(40);
     assertThat(storeB.calls()).isLessThan(40);
-    assertThat(storeA.granted() + storeB.granted()).isLessThanOrEqualTo(1000);
+    // Redis's clock runs (only the leases' is frozen): the bucket refills at 1000/s meanwhile,
+    // and leases renewed ahead may hold some of that.
+    assertThat(storeA.granted() + storeB.granted())
+        .isLessThanOrEqualTo(1000 + (long) Math.ceil(1000 * elapsedSeconds));
   }
 
   @Test
