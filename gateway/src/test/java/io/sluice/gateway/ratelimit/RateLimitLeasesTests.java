@@ -210,6 +210,15 @@ class RateLimitLeasesTests {
     }
   }
 
+  /**
+   * Client "c" refills its lease with {@code tokens} granted: one for the request, the rest leased.
+   */
+  private void leaseFromRedis(long tokens, long remaining) {
+    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
+    refill.complete(grant(tokens, remaining, 100_000));
+    refill.end();
+  }
+
   private int takeAll(String client, Renewals renewals) {
     int taken = 0;
     while (leases.take(client, THOUSAND_PER_SECOND, renewals) != null) {
@@ -220,9 +229,7 @@ class RateLimitLeasesTests {
 
   @Test
   void aLeaseRenewsAheadOnceAtItsLowWaterMarkAndTheNextBatchIsUsedAfterWhatIsLeft() {
-    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
-    refill.complete(grant(101, 800, 100_000));
-    refill.end();
+    leaseFromRedis(101, 800);
     Renewals renewals = new Renewals();
     // 100 leased: the renewal is handed out by the take that leaves 25 (a quarter).
     for (int i = 0; i < 74; i++) {
@@ -239,9 +246,7 @@ class RateLimitLeasesTests {
 
   @Test
   void aLeaseThatRunsDryWhileItsRenewalIsInFlightWaitsForItInsteadOfRefilling() {
-    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
-    refill.complete(grant(9, 900, 100_000));
-    refill.end();
+    leaseFromRedis(9, 900);
     Renewals renewals = new Renewals();
     assertThat(takeAll("c", renewals)).isEqualTo(8);
     assertThat(renewals.handed).hasSize(1);
@@ -254,9 +259,7 @@ class RateLimitLeasesTests {
 
   @Test
   void anAbandonedRenewalLetsTheLeaseBeRefilledAsUsual() {
-    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
-    refill.complete(grant(9, 900, 100_000));
-    refill.end();
+    leaseFromRedis(9, 900);
     Renewals renewals = new Renewals();
     assertThat(takeAll("c", renewals)).isEqualTo(8);
     renewals.handed.get(0).abandon();
@@ -265,9 +268,7 @@ class RateLimitLeasesTests {
 
   @Test
   void aRenewalArrivingAfterTheLeaseExpiredAndWasRefilledIsDroppedNotAdded() {
-    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
-    refill.complete(grant(9, 900, 100_000));
-    refill.end();
+    leaseFromRedis(9, 900);
     Renewals renewals = new Renewals();
     assertThat(takeAll("c", renewals)).isEqualTo(8);
     // The renewal never came back within max-age: the expired lease is refilled as usual.
@@ -283,9 +284,7 @@ class RateLimitLeasesTests {
 
   @Test
   void renewedTokensAndTheTokensLeftBeforeThemExpireOnTheirOwnSchedules() {
-    RateLimitLeases.Refill refill = leases.claim("c", THOUSAND_PER_SECOND);
-    refill.complete(grant(9, 900, 100_000));
-    refill.end();
+    leaseFromRedis(9, 900);
     Renewals renewals = new Renewals();
     clock.addAndGet(Duration.ofMillis(40).toNanos());
     for (int i = 0; i < 6; i++) {
