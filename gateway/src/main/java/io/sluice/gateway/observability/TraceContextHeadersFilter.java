@@ -2,7 +2,7 @@ package io.sluice.gateway.observability;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.propagation.Propagator;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import io.sluice.gateway.routing.InPlaceHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -13,7 +13,7 @@ import org.springframework.web.server.ServerWebExchange;
  * the backend's parent. One span per request instead of a second, client-side observation per
  * proxied call, which Spring Cloud Gateway would otherwise start and stop on every request.
  */
-class TraceContextHeadersFilter implements HttpHeadersFilter, Ordered {
+class TraceContextHeadersFilter implements InPlaceHeadersFilter, Ordered {
 
   private final Propagator propagator;
 
@@ -22,17 +22,14 @@ class TraceContextHeadersFilter implements HttpHeadersFilter, Ordered {
   }
 
   @Override
-  public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+  public void apply(HttpHeaders headers, ServerWebExchange exchange) {
     Span span = ServerSpans.of(exchange);
     if (span == null) {
-      return input;
+      return;
     }
-    HttpHeaders out = new HttpHeaders();
-    out.addAll(input);
     // The client's fields describe its own span; ours replace them.
-    propagator.fields().forEach(out::remove);
-    propagator.inject(span.context(), out, HttpHeaders::set);
-    return out;
+    propagator.fields().forEach(headers::remove);
+    propagator.inject(span.context(), headers, HttpHeaders::set);
   }
 
   @Override

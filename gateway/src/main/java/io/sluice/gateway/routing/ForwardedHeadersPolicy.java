@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -18,7 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
  * X-Forwarded-Host}. SCG's own forwarded-header filters stay in their default (strip everything)
  * mode; this filter runs after them and does not depend on them.
  */
-class ForwardedHeadersPolicy implements HttpHeadersFilter, Ordered {
+class ForwardedHeadersPolicy implements InPlaceHeadersFilter, Ordered {
 
   static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
@@ -33,44 +32,38 @@ class ForwardedHeadersPolicy implements HttpHeadersFilter, Ordered {
   }
 
   @Override
-  public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+  public void apply(HttpHeaders headers, ServerWebExchange exchange) {
     ServerHttpRequest request = exchange.getRequest();
-    HttpHeaders out = new HttpHeaders();
-    for (Map.Entry<String, List<String>> header : input.headerSet()) {
-      if (!isForwardedHeader(header.getKey())) {
-        out.addAll(header.getKey(), header.getValue());
-      }
-    }
+    RequestHeadersPipeline.removeIf(headers, ForwardedHeadersPolicy::isForwardedHeader);
     InetSocketAddress peer = request.getRemoteAddress();
     String peerIp =
         peer == null || peer.getAddress() == null ? null : peer.getAddress().getHostAddress();
     HttpHeaders original = request.getHeaders();
     if (peer != null && trust.isTrusted(peer.getAddress())) {
       for (Map.Entry<String, List<String>> header : original.headerSet()) {
-        if (isForwardedHeader(header.getKey())) {
-          out.addAll(header.getKey(), header.getValue());
+        if (isForwardedHeader(header.getKey().toLowerCase(Locale.ROOT))) {
+          headers.addAll(header.getKey(), header.getValue());
         }
       }
-      String chain = out.getFirst(X_FORWARDED_FOR);
-      out.set(X_FORWARDED_FOR, chain == null ? peerIp : chain + ", " + peerIp);
+      String chain = headers.getFirst(X_FORWARDED_FOR);
+      headers.set(X_FORWARDED_FOR, chain == null ? peerIp : chain + ", " + peerIp);
     } else if (peerIp != null) {
-      out.set(X_FORWARDED_FOR, peerIp);
+      headers.set(X_FORWARDED_FOR, peerIp);
     }
-    if (!out.containsHeader(X_FORWARDED_PROTO)) {
-      out.set(X_FORWARDED_PROTO, request.getURI().getScheme());
+    if (!headers.containsHeader(X_FORWARDED_PROTO)) {
+      headers.set(X_FORWARDED_PROTO, request.getURI().getScheme());
     }
     String host = original.getFirst(HttpHeaders.HOST);
     if (host == null) {
       host = request.getURI().getRawAuthority();
     }
-    if (host != null && !out.containsHeader(X_FORWARDED_HOST)) {
-      out.set(X_FORWARDED_HOST, host);
+    if (host != null && !headers.containsHeader(X_FORWARDED_HOST)) {
+      headers.set(X_FORWARDED_HOST, host);
     }
-    return out;
   }
 
-  private static boolean isForwardedHeader(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
+  /** {@code lower}: a header name in lower case. */
+  private static boolean isForwardedHeader(String lower) {
     return lower.equals("forwarded") || lower.startsWith("x-forwarded-");
   }
 

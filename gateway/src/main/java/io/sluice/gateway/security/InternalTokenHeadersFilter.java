@@ -1,7 +1,7 @@
 package io.sluice.gateway.security;
 
 import io.sluice.common.http.SluiceHeaders;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import io.sluice.gateway.routing.InPlaceHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -11,7 +11,7 @@ import org.springframework.web.server.ServerWebExchange;
  * the gateway's {@code Authorization: Bearer}, and never sees the client's {@code Authorization} or
  * API key.
  */
-class InternalTokenHeadersFilter implements HttpHeadersFilter, Ordered {
+class InternalTokenHeadersFilter implements InPlaceHeadersFilter, Ordered {
 
   private final InternalTokenIssuer issuer;
 
@@ -20,12 +20,9 @@ class InternalTokenHeadersFilter implements HttpHeadersFilter, Ordered {
   }
 
   @Override
-  public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-    HttpHeaders out = new HttpHeaders();
-    out.addAll(input);
-    out.remove(SluiceHeaders.API_KEY);
-    out.set(HttpHeaders.AUTHORIZATION, issuer.bearerFor(ClientIdentity.of(exchange)));
-    return out;
+  public void apply(HttpHeaders headers, ServerWebExchange exchange) {
+    headers.remove(SluiceHeaders.API_KEY);
+    headers.set(HttpHeaders.AUTHORIZATION, issuer.bearerFor(ClientIdentity.of(exchange)));
   }
 
   @Override
