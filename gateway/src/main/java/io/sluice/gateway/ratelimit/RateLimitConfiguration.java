@@ -20,12 +20,25 @@ class RateLimitConfiguration {
   }
 
   @Bean
-  ResilientRateLimiter resilientRateLimiter(
-      RedisRateLimiterStore redis, RateLimitProperties properties, MeterRegistry meters) {
-    return new ResilientRateLimiter(redis, new LocalRateLimiterStore(), properties, meters);
+  ReplicaCensus replicaCensus(
+      RequestPathRedis redis, RateLimitProperties properties, MeterRegistry meters) {
+    return new ReplicaCensus(redis, properties.replicas(), meters);
   }
 
-  /** Redis is optional: a failed warm-up only means the first decisions may be local. */
+  @Bean
+  ResilientRateLimiter resilientRateLimiter(
+      RedisRateLimiterStore redis,
+      RateLimitProperties properties,
+      MeterRegistry meters,
+      ReplicaCensus census) {
+    return new ResilientRateLimiter(
+        redis, new LocalRateLimiterStore(), properties, meters, System::nanoTime, census);
+  }
+
+  /**
+   * Redis is optional: a failed warm-up only means the first decisions may be local, and the census
+   * keeps trying every few seconds.
+   */
   @EventListener(ApplicationReadyEvent.class)
   void warmUpRedis(ApplicationReadyEvent event) {
     event
@@ -34,6 +47,7 @@ class RateLimitConfiguration {
         .warmUp()
         .onErrorResume(error -> Mono.empty())
         .subscribe();
+    event.getApplicationContext().getBean(ReplicaCensus.class).start();
   }
 
   @Bean

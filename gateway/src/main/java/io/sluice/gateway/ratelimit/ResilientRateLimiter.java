@@ -8,6 +8,7 @@ import io.sluice.gateway.system.RequestPathRedis;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ public class ResilientRateLimiter {
 
   private final RateLimiterStore redis;
   private final RateLimiterStore local;
+  private final IntSupplier replicas;
   private final RateLimitProperties properties;
   private final RateLimitLeases leases;
   private final CircuitBreaker breaker;
@@ -48,6 +50,21 @@ public class ResilientRateLimiter {
       RateLimitProperties properties,
       MeterRegistry meters,
       LongSupplier leaseClockNanos) {
+    this(redis, local, properties, meters, leaseClockNanos, properties::replicas);
+  }
+
+  /**
+   * With the number of replicas the local fallback shares each limit between ({@link
+   * ReplicaCensus}).
+   */
+  ResilientRateLimiter(
+      RateLimiterStore redis,
+      RateLimiterStore local,
+      RateLimitProperties properties,
+      MeterRegistry meters,
+      LongSupplier leaseClockNanos,
+      IntSupplier replicas) {
+    this.replicas = replicas;
     this.redis = redis;
     this.local = local;
     this.properties = properties;
@@ -153,7 +170,7 @@ public class ResilientRateLimiter {
                   false, 2_000_000, List.of(), RateLimitDecision.Source.FAIL_CLOSED));
       case LOCAL_FALLBACK ->
           local.consume(
-              client, limits.stream().map(l -> l.perReplica(properties.replicas())).toList());
+              client, limits.stream().map(l -> l.perReplica(replicas.getAsInt())).toList());
     };
   }
 
