@@ -3,8 +3,6 @@ package io.sluice.gateway.observability;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +37,8 @@ public class BufferedConsoleAppender extends UnsynchronizedAppenderBase<ILogging
 
   private Encoder<ILoggingEvent> encoder;
 
-  private OutputStream out = new FileOutputStream(FileDescriptor.out);
+  /** Standard output as {@link System#out} is when the appender starts, as Logback's own. */
+  private OutputStream out;
 
   private int maxPendingBytes = 4 * 1024 * 1024;
 
@@ -98,6 +97,9 @@ public class BufferedConsoleAppender extends UnsynchronizedAppenderBase<ILogging
     if (maxPendingBytes < 1 || flushThresholdBytes < 1 || flushIntervalMillis < 1) {
       addError("maxPendingBytes, flushThresholdBytes and flushIntervalMillis must be positive");
       return;
+    }
+    if (out == null) {
+      out = System.out;
     }
     stopping = false;
     Thread thread = new Thread(this::writeLoop, "console-log-writer");

@@ -59,6 +59,9 @@ class ReplicaCensus implements IntSupplier, AutoCloseable {
   void start() {
     schedule =
         Flux.interval(Duration.ZERO, INTERVAL, Schedulers.parallel())
+            // A tick while an announcement is still out is skipped, not an overflow that would
+            // end the schedule.
+            .onBackpressureDrop()
             .concatMap(tick -> announce().onErrorResume(error -> Mono.empty()), 1)
             .subscribe();
   }

@@ -28,9 +28,9 @@ import org.springframework.web.server.ServerWebExchange;
  */
 final class RequestHeadersPipeline implements HttpHeadersFilter {
 
-  private final List<Object> steps;
+  private final List<HttpHeadersFilter> steps;
 
-  private RequestHeadersPipeline(List<Object> steps) {
+  private RequestHeadersPipeline(List<HttpHeadersFilter> steps) {
     this.steps = steps;
   }
 
@@ -39,7 +39,7 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
    * pipeline for requests, followed by the response filters.
    */
   static List<HttpHeadersFilter> of(List<HttpHeadersFilter> filters) {
-    List<Object> steps = new ArrayList<>();
+    List<HttpHeadersFilter> steps = new ArrayList<>();
     List<HttpHeadersFilter> result = new ArrayList<>();
     for (HttpHeadersFilter filter : filters) {
       if (filter.supports(Type.REQUEST)) {
@@ -57,7 +57,7 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
   public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
     HttpHeaders headers = input;
     boolean owned = false;
-    for (Object step : steps) {
+    for (HttpHeadersFilter step : steps) {
       if (step instanceof InPlaceHeadersFilter inPlace) {
         if (!owned) {
           HttpHeaders copy = new HttpHeaders();
@@ -67,7 +67,7 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
         }
         inPlace.apply(headers, exchange);
       } else {
-        headers = ((HttpHeadersFilter) step).filter(headers, exchange);
+        headers = step.filter(headers, exchange);
         owned = false;
       }
     }
@@ -83,7 +83,7 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
    * The in-place form of {@code filter}: itself, an equivalent of an SCG stock filter (exact
    * classes only: a subclass may do more), or the filter unchanged.
    */
-  private static Object inPlace(HttpHeadersFilter filter) {
+  private static HttpHeadersFilter inPlace(HttpHeadersFilter filter) {
     if (filter instanceof InPlaceHeadersFilter) {
       return filter;
     }

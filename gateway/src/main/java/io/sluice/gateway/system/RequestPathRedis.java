@@ -18,6 +18,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.tracing.Tracing;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
@@ -74,7 +75,11 @@ public class RequestPathRedis implements AutoCloseable {
             new DefaultThreadFactory("request-path-redis-timer", true),
             TIMER_TICK_MILLIS,
             TimeUnit.MILLISECONDS);
-    this.client = RedisClient.create(resources.mutate().timer(timer).build());
+    // Lettuce's threads, not its tracing: a span per rate-limit or cache command would cost more
+    // than the command; the request's own span and Sluice's meters already say how Redis did.
+    // Not shut down on close: resources made by mutate() would take Lettuce's shared threads down.
+    this.client =
+        RedisClient.create(resources.mutate().tracing(Tracing.disabled()).timer(timer).build());
     this.client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)

@@ -1,7 +1,6 @@
 package io.sluice.gateway.system;
 
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.tracing.Tracing;
 import io.sluice.common.requestid.RequestIdWebFilter;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -15,14 +14,10 @@ import org.springframework.core.Ordered;
 @Configuration(proxyBeanMethods = false)
 class SystemConfiguration {
 
-  /**
-   * The request path's Redis connection shares Lettuce's threads but not its tracing: a span per
-   * rate-limit or cache command would cost more than the command, and the request's own span and
-   * Sluice's meters already say how Redis did.
-   */
+  /** The request path's Redis connection, on Lettuce's shared threads (see the class). */
   @Bean
   RequestPathRedis requestPathRedis(RedisProperties properties, ClientResources resources) {
-    return new RequestPathRedis(properties, resources.mutate().tracing(Tracing.disabled()).build());
+    return new RequestPathRedis(properties, resources);
   }
 
   @Bean
