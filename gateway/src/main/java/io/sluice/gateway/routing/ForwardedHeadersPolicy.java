@@ -2,7 +2,6 @@ package io.sluice.gateway.routing;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -34,14 +33,14 @@ class ForwardedHeadersPolicy implements InPlaceHeadersFilter, Ordered {
   @Override
   public void apply(HttpHeaders headers, ServerWebExchange exchange) {
     ServerHttpRequest request = exchange.getRequest();
-    RequestHeadersPipeline.removeIf(headers, ForwardedHeadersPolicy::isForwardedHeader);
+    HeadersPipeline.removeIf(headers, ForwardedHeadersPolicy::isForwardedHeader);
     InetSocketAddress peer = request.getRemoteAddress();
     String peerIp =
         peer == null || peer.getAddress() == null ? null : peer.getAddress().getHostAddress();
     HttpHeaders original = request.getHeaders();
     if (peer != null && trust.isTrusted(peer.getAddress())) {
       for (Map.Entry<String, List<String>> header : original.headerSet()) {
-        if (isForwardedHeader(header.getKey().toLowerCase(Locale.ROOT))) {
+        if (isForwardedHeader(header.getKey())) {
           headers.addAll(header.getKey(), header.getValue());
         }
       }
@@ -63,8 +62,9 @@ class ForwardedHeadersPolicy implements InPlaceHeadersFilter, Ordered {
   }
 
   /** {@code lower}: a header name in lower case. */
-  private static boolean isForwardedHeader(String lower) {
-    return lower.equals("forwarded") || lower.startsWith("x-forwarded-");
+  private static boolean isForwardedHeader(String name) {
+    return name.equalsIgnoreCase("forwarded")
+        || HeadersPipeline.startsWithIgnoreCase(name, "x-forwarded-");
   }
 
   @Override

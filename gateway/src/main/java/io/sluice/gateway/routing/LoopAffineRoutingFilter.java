@@ -29,8 +29,8 @@ import reactor.netty.http.client.HttpClient;
  * event loop (the cache's background refreshes) and routes with their own client settings use the
  * shared client as before.
  *
- * <p>The request's headers go through {@link RequestHeadersPipeline}: SCG's header filters, and
- * Sluice's, on one copy of the headers instead of one copy per filter.
+ * <p>The headers go through {@link HeadersPipeline}, both ways: SCG's header filters, and Sluice's,
+ * on one copy of the headers instead of one copy per filter.
  */
 class LoopAffineRoutingFilter extends NettyRoutingFilter {
 
@@ -62,7 +62,7 @@ class LoopAffineRoutingFilter extends NettyRoutingFilter {
     }
     Pipeline current = pipeline;
     if (current == null || current.source() != source) {
-      current = new Pipeline(source, RequestHeadersPipeline.of(source));
+      current = new Pipeline(source, HeadersPipeline.of(source));
       pipeline = current;
     }
     return current.filters();

@@ -1,7 +1,6 @@
 package io.sluice.gateway.routing;
 
 import io.sluice.common.http.SluiceHeaders;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -10,17 +9,18 @@ import org.springframework.web.server.ServerWebExchange;
  * on the response (set by the request id filter); SCG appends upstream headers, so the backend's
  * echo would otherwise duplicate it.
  */
-class UpstreamResponseHeadersFilter implements HttpHeadersFilter {
+class UpstreamResponseHeadersFilter implements InPlaceHeadersFilter {
+
+  @Override
+  public void apply(HttpHeaders headers, ServerWebExchange exchange) {
+    headers.remove(SluiceHeaders.REQUEST_ID);
+  }
 
   @Override
   public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-    if (!input.containsHeader(SluiceHeaders.REQUEST_ID)) {
-      return input;
-    }
-    HttpHeaders out = new HttpHeaders();
-    out.addAll(input);
-    out.remove(SluiceHeaders.REQUEST_ID);
-    return out;
+    return input.containsHeader(SluiceHeaders.REQUEST_ID)
+        ? InPlaceHeadersFilter.super.filter(input, exchange)
+        : input;
   }
 
   @Override

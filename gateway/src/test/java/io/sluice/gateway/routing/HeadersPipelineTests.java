@@ -31,7 +31,7 @@ import org.springframework.web.server.ServerWebExchange;
  * filters touch, from trusted and untrusted peers, with a filter that knows nothing of the pipeline
  * among them.
  */
-class RequestHeadersPipelineTests {
+class HeadersPipelineTests {
 
   /** A filter the pipeline does not know: it must run as SCG would run it, in its place. */
   record Foreign(String name) implements HttpHeadersFilter {
@@ -52,6 +52,10 @@ class RequestHeadersPipelineTests {
         headers.set(HttpHeaders.AUTHORIZATION, "Bearer internal");
       };
 
+  /** Adds to a header the client may have sent: the client's own list must not change. */
+  static final InPlaceHeadersFilter ACCEPT_MORE =
+      (headers, exchange) -> headers.add(HttpHeaders.ACCEPT, "application/x-sluice");
+
   /** SCG's filters and Sluice's, in the order SCG sorts them for a proxied request. */
   static List<HttpHeadersFilter> chain() {
     List<HttpHeadersFilter> chain = new ArrayList<>(scgChain());
@@ -64,6 +68,7 @@ class RequestHeadersPipelineTests {
     return List.of(
         new RemoveForwardedHeadersFilter(),
         new RemoveXForwardedHeadersFilter(),
+        ACCEPT_MORE,
         new Foreign("first"),
         CREDENTIALS,
         new TransferEncodingNormalizationHeadersFilter(),
@@ -117,34 +122,92 @@ class RequestHeadersPipelineTests {
   @ParameterizedTest
   @MethodSource("exchanges")
   void theBackendGetsWhatScgsChainWouldSend(MockServerWebExchange exchange) {
+    Map<String, List<String>> sent = normalized(exchange.getRequest().getHeaders());
     for (List<HttpHeadersFilter> chain : List.of(chain(), scgChain())) {
       HttpHeaders expected = HttpHeadersFilter.filterRequest(chain, exchange);
-      HttpHeaders actual =
-          HttpHeadersFilter.filterRequest(RequestHeadersPipeline.of(chain), exchange);
+      HttpHeaders actual = HttpHeadersFilter.filterRequest(HeadersPipeline.of(chain), exchange);
 
       assertThat(normalized(actual)).isEqualTo(normalized(expected));
     }
     // The client's own headers are never changed.
-    assertThat(exchange.getRequest().getHeaders().containsHeader("X-Seen-By")).isFalse();
+    assertThat(normalized(exchange.getRequest().getHeaders())).isEqualTo(sent);
+  }
+
+  /** A response filter the pipeline does not know, for both directions. */
+  record ForeignBoth(String name) implements HttpHeadersFilter {
+    @Override
+    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+      HttpHeaders out = new HttpHeaders();
+      out.addAll(input);
+      out.add("X-Seen-By", name + ":" + out.size());
+      return out;
+    }
+
+    @Override
+    public boolean supports(Type type) {
+      return true;
+    }
+  }
+
+  /** The response side: SCG's and Sluice's response filters, and two it does not know. */
+  static List<HttpHeadersFilter> responseChain() {
+    List<HttpHeadersFilter> chain = new ArrayList<>(chain());
+    chain.add(1, new ForeignBoth("early"));
+    chain.add(new UpstreamResponseHeadersFilter());
+    chain.add(new ForeignBoth("late"));
+    chain.add(new RemoveHopByHopHeadersFilter());
+    return chain;
+  }
+
+  static Stream<HttpHeaders> upstreamResponses() {
+    HttpHeaders plain = new HttpHeaders();
+    plain.add("Content-Type", "application/json");
+    plain.add("Content-Length", "163");
+
+    HttpHeaders hopByHop = new HttpHeaders();
+    hopByHop.add("Content-Type", "application/grpc");
+    hopByHop.add("Connection", "close, X-Internal");
+    hopByHop.add("x-internal", "1");
+    hopByHop.add("Keep-Alive", "timeout=5");
+    hopByHop.add("Transfer-Encoding", "chunked");
+    hopByHop.add("Upgrade", "h2c");
+    hopByHop.add("Proxy-Authenticate", "Basic");
+    hopByHop.add("X-Kept", "yes");
+
+    HttpHeaders echo = new HttpHeaders();
+    echo.add("X-Request-Id", "from-the-backend");
+    echo.add("Set-Cookie", "a=1");
+    echo.add("Set-Cookie", "b=2");
+    echo.add("Vary", "Accept");
+
+    return Stream.of(plain, hopByHop, echo, new HttpHeaders());
   }
 
   @ParameterizedTest
-  @MethodSource("exchanges")
-  void responsesGoThroughTheSameResponseFilters(MockServerWebExchange exchange) {
-    HttpHeaders upstream = new HttpHeaders();
-    upstream.add("Content-Type", "application/grpc");
-    upstream.add("Connection", "close, X-Internal");
-    upstream.add("X-Internal", "1");
-    upstream.add("Transfer-Encoding", "chunked");
-    upstream.add("X-Kept", "yes");
+  @MethodSource("upstreamResponses")
+  void clientsGetWhatScgsResponseChainWouldReturn(HttpHeaders upstream) {
+    Map<String, List<String>> sent = normalized(upstream);
+    exchanges()
+        .forEach(
+            exchange -> {
+              for (List<HttpHeadersFilter> chain : List.of(chain(), responseChain())) {
+                HttpHeaders expected =
+                    HttpHeadersFilter.filter(chain, upstream, exchange, Type.RESPONSE);
+                HttpHeaders actual =
+                    HttpHeadersFilter.filter(
+                        HeadersPipeline.of(chain), upstream, exchange, Type.RESPONSE);
 
-    HttpHeaders expected = HttpHeadersFilter.filter(chain(), upstream, exchange, Type.RESPONSE);
-    HttpHeaders actual =
-        HttpHeadersFilter.filter(
-            RequestHeadersPipeline.of(chain()), upstream, exchange, Type.RESPONSE);
-
-    assertThat(normalized(actual)).isEqualTo(normalized(expected));
-    assertThat(actual.containsHeader("X-Internal")).isFalse();
+                assertThat(normalized(actual)).isEqualTo(normalized(expected));
+                assertThat(actual.containsHeader("X-Internal")).isFalse();
+                // Sluice's own request id replaces the backend's echo.
+                boolean sluiceFilters =
+                    chain.stream().anyMatch(UpstreamResponseHeadersFilter.class::isInstance);
+                assertThat(actual.containsHeader("X-Request-Id"))
+                    .isEqualTo(!sluiceFilters && upstream.containsHeader("X-Request-Id"));
+              }
+            });
+    // What the backend sent is read, never changed.
+    assertThat(normalized(upstream)).isEqualTo(sent);
   }
 
   /** Names in lower case (HTTP names are case-insensitive), values as sent, in order. */

@@ -13,44 +13,49 @@ import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFil
 import org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TransferEncodingNormalizationHeadersFilter;
 import org.springframework.http.HttpHeaders;
+import org.springframework.util.CollectionUtils;
+import org.springframework.util.LinkedCaseInsensitiveMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The request side of the proxy path's {@link HttpHeadersFilter}s as one filter that copies the
- * client's headers once. SCG runs its filters one after another and each returns a full copy (eight
- * copies of every header per proxied request here, a quarter of all the gateway allocated per
- * request; docs/benchmarks.md). Here the filters run in their order on one mutable copy: {@link
- * InPlaceHeadersFilter}s directly, SCG's stock filters through in-place equivalents of what they
- * do, and any other filter as SCG would run it, on a copy.
- *
- * <p>The response side is left as it is: {@link #of} keeps every filter that supports responses,
- * restricted to responses.
+ * The proxy path's {@link HttpHeadersFilter}s as two filters, one per direction, each copying the
+ * headers once. SCG runs its filters one after another and each returns a full copy (eight copies
+ * of every request header per proxied request here, a quarter of all the gateway allocated per
+ * request, and two more of every response header; docs/benchmarks.md). Here the filters run in
+ * their order on one mutable copy: {@link InPlaceHeadersFilter}s directly, SCG's stock filters
+ * through in-place equivalents of what they do, and any other filter as SCG would run it; a filter
+ * that hands back the headers it was given leaves them owned by the pipeline.
  */
-final class RequestHeadersPipeline implements HttpHeadersFilter {
+final class HeadersPipeline implements HttpHeadersFilter {
+
+  private final Type type;
 
   private final List<HttpHeadersFilter> steps;
 
-  private RequestHeadersPipeline(List<HttpHeadersFilter> steps) {
+  private HeadersPipeline(Type type, List<HttpHeadersFilter> steps) {
+    this.type = type;
     this.steps = steps;
   }
 
   /**
-   * The filter list to hand SCG instead of {@code filters} (sorted, as SCG sorts them): the
-   * pipeline for requests, followed by the response filters.
+   * The filter list to hand SCG instead of {@code filters} (sorted, as SCG sorts them): the request
+   * pipeline and the response pipeline, each with the filters that support its direction.
    */
   static List<HttpHeadersFilter> of(List<HttpHeadersFilter> filters) {
-    List<HttpHeadersFilter> steps = new ArrayList<>();
-    List<HttpHeadersFilter> result = new ArrayList<>();
+    List<HttpHeadersFilter> request = new ArrayList<>();
+    List<HttpHeadersFilter> response = new ArrayList<>();
     for (HttpHeadersFilter filter : filters) {
       if (filter.supports(Type.REQUEST)) {
-        steps.add(inPlace(filter));
+        request.add(inPlace(filter));
       }
       if (filter.supports(Type.RESPONSE)) {
-        result.add(filter.supports(Type.REQUEST) ? new ResponseOnly(filter) : filter);
+        response.add(inPlace(filter));
       }
     }
-    result.add(0, new RequestHeadersPipeline(List.copyOf(steps)));
-    return List.copyOf(result);
+    return List.of(
+        new HeadersPipeline(Type.REQUEST, List.copyOf(request)),
+        new HeadersPipeline(Type.RESPONSE, List.copyOf(response)));
   }
 
   @Override
@@ -60,15 +65,14 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
     for (HttpHeadersFilter step : steps) {
       if (step instanceof InPlaceHeadersFilter inPlace) {
         if (!owned) {
-          HttpHeaders copy = new HttpHeaders();
-          copy.addAll(headers);
-          headers = copy;
+          headers = OwnedHeaders.of(headers);
           owned = true;
         }
         inPlace.apply(headers, exchange);
       } else {
-        headers = step.filter(headers, exchange);
-        owned = false;
+        HttpHeaders result = step.filter(headers, exchange);
+        owned = owned && result == headers;
+        headers = result;
       }
     }
     return headers;
@@ -76,7 +80,7 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
 
   @Override
   public boolean supports(Type type) {
-    return type == Type.REQUEST;
+    return type == this.type;
   }
 
   /**
@@ -93,14 +97,18 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
     }
     if (type == RemoveXForwardedHeadersFilter.class) {
       return (InPlaceHeadersFilter)
-          (headers, exchange) -> removeIf(headers, name -> name.startsWith("x-forwarded-"));
+          (headers, exchange) ->
+              removeIf(headers, name -> startsWithIgnoreCase(name, "x-forwarded-"));
     }
     if (type == RemoveHopByHopHeadersFilter.class) {
+      // The same removals in both directions, as SCG's filter does.
       Set<String> removed = Set.copyOf(((RemoveHopByHopHeadersFilter) filter).getHeaders());
+      // Header names are case-insensitive: removing each name needs no walk through the headers.
       return (InPlaceHeadersFilter)
           (headers, exchange) -> {
             Set<String> options = connectionOptions(headers);
-            removeIf(headers, name -> removed.contains(name) || options.contains(name));
+            removed.forEach(headers::remove);
+            options.forEach(headers::remove);
           };
     }
     if (type == TransferEncodingNormalizationHeadersFilter.class) {
@@ -138,15 +146,19 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
     return lower;
   }
 
-  /** Removes every header whose lower-case name matches. */
-  static void removeIf(HttpHeaders headers, Predicate<String> lower) {
+  /**
+   * Removes every header whose name matches ({@code name} as the headers hold it: match it without
+   * regard to case).
+   */
+  static void removeIf(HttpHeaders headers, Predicate<String> name) {
     List<String> names = null;
-    for (String name : headers.headerNames()) {
-      if (lower.test(name.toLowerCase(Locale.ROOT))) {
+    for (String held :
+        headers instanceof OwnedHeaders owned ? owned.names() : headers.headerNames()) {
+      if (name.test(held)) {
         if (names == null) {
           names = new ArrayList<>(2);
         }
-        names.add(name);
+        names.add(held);
       }
     }
     if (names != null) {
@@ -154,17 +166,43 @@ final class RequestHeadersPipeline implements HttpHeadersFilter {
     }
   }
 
-  /** A filter that supports requests and responses, for responses only. */
-  private record ResponseOnly(HttpHeadersFilter filter) implements HttpHeadersFilter {
+  /** Whether {@code name} starts with {@code prefix}, ignoring case. */
+  static boolean startsWithIgnoreCase(String name, String prefix) {
+    return name.regionMatches(true, 0, prefix, 0, prefix.length());
+  }
 
-    @Override
-    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-      return filter.filter(input, exchange);
+  /**
+   * A pipeline's copy of the headers, with the case-insensitive map under it at hand: walking its
+   * names costs nothing, where {@link HttpHeaders#headerNames()} first builds a second
+   * case-insensitive map of them.
+   */
+  static final class OwnedHeaders extends HttpHeaders {
+
+    private final MultiValueMap<String, String> map;
+
+    private OwnedHeaders(MultiValueMap<String, String> map) {
+      super(map);
+      this.map = map;
     }
 
-    @Override
-    public boolean supports(Type type) {
-      return type == Type.RESPONSE;
+    /**
+     * A mutable copy of {@code source}: its own lists of values, names as {@code source} has them.
+     */
+    static OwnedHeaders of(HttpHeaders source) {
+      MultiValueMap<String, String> map =
+          CollectionUtils.toMultiValueMap(new LinkedCaseInsensitiveMap<>(16, Locale.ROOT));
+      for (String name : source.headerNames()) {
+        List<String> values = source.get(name);
+        if (values != null) {
+          map.put(name, new ArrayList<>(values));
+        }
+      }
+      return new OwnedHeaders(map);
+    }
+
+    /** The header names, one per header whatever its case. */
+    Set<String> names() {
+      return map.keySet();
     }
   }
 }
