@@ -15,11 +15,14 @@ import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.tracing.Tracing;
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A Lettuce connection for Redis work on the request path (keys as strings, values as bytes),
@@ -79,7 +85,14 @@ public class RequestPathRedis implements AutoCloseable {
     // than the command; the request's own span and Sluice's meters already say how Redis did.
     // Not shut down on close: resources made by mutate() would take Lettuce's shared threads down.
     this.client =
-        RedisClient.create(resources.mutate().tracing(Tracing.disabled()).timer(timer).build());
+        RedisClient.create(
+            resources
+                .mutate()
+                .tracing(Tracing.disabled())
+                // Nothing reads Lettuce's latency statistics; Sluice's meters say how Redis did.
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .timer(timer)
+                .build());
     this.client.setOptions(
         ClientOptions.builder()
             .autoReconnect(true)
@@ -173,12 +186,70 @@ public class RequestPathRedis implements AutoCloseable {
     return Mono.defer(
         () -> {
           long start = System.nanoTime();
-          Mono<Long> expiry =
-              Flux.interval(budget)
-                  .filter(tick -> expired(System.nanoTime(), start, lastReplyNanos, budgetNanos))
-                  .next();
-          return call.timeout(expiry);
+          return call.timeout(Mono.<Long>create(sink -> new Expiry(sink, start, budgetNanos)));
         });
+  }
+
+  /**
+   * The end of a call's budget, on this connection's timer: arming and cancelling a wheel timeout
+   * costs a queue operation, where a scheduled executor takes a lock and reorders its queue for
+   * every Redis call (most of which are answered long before). The timer fires up to one tick
+   * ({@value #TIMER_TICK_MILLIS} ms) late; an expiry is signalled on Reactor's parallel threads, so
+   * a hung Redis's many expiries do not queue up behind one another on the timer's thread.
+   */
+  private final class Expiry implements TimerTask, Disposable {
+
+    private final MonoSink<Long> sink;
+
+    private final long start;
+
+    private final long budgetNanos;
+
+    private volatile Timeout pending;
+
+    private volatile boolean disposed;
+
+    Expiry(MonoSink<Long> sink, long start, long budgetNanos) {
+      this.sink = sink;
+      this.start = start;
+      this.budgetNanos = budgetNanos;
+      sink.onDispose(this);
+      arm();
+    }
+
+    private void arm() {
+      Timeout timeout = timer.newTimeout(this, budgetNanos, TimeUnit.NANOSECONDS);
+      pending = timeout;
+      if (disposed) {
+        timeout.cancel();
+      }
+    }
+
+    @Override
+    public void run(Timeout timeout) {
+      if (disposed) {
+        return;
+      }
+      if (expired(System.nanoTime(), start, lastReplyNanos, budgetNanos)) {
+        Schedulers.parallel().schedule(() -> sink.success(0L));
+      } else {
+        arm();
+      }
+    }
+
+    @Override
+    public void dispose() {
+      disposed = true;
+      Timeout timeout = pending;
+      if (timeout != null) {
+        timeout.cancel();
+      }
+    }
+  }
+
+  /** Budgets and command timeouts waiting on the timer. */
+  long pendingTimeouts() {
+    return timer.pendingTimeouts();
   }
 
   /**

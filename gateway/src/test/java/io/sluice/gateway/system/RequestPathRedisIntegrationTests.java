@@ -10,9 +10,13 @@ import io.sluice.testsupport.TestRedis;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The request path's connection runs Lettuce's command timeouts on a timer of its own: commands
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class RequestPathRedisIntegrationTests {
 
   private static final ClientResources RESOURCES = ClientResources.create();
+
+  private static final Duration BUDGET = Duration.ofSeconds(60);
 
   @AfterAll
   static void shutDown() {
@@ -57,6 +63,39 @@ class RequestPathRedisIntegrationTests {
       assertThat(timer.isAlive()).isFalse();
     } finally {
       redis.stop();
+    }
+  }
+
+  @Test
+  void aBudgetEndsASilentCallAndAnsweredCallsLeaveNothingOnTheTimer() throws Exception {
+    RequestPathRedis connection =
+        new RequestPathRedis(
+            new RedisProperties(TestRedis.server().uri(), Duration.ofSeconds(2)), RESOURCES);
+    try {
+      long start = System.nanoTime();
+      assertThatThrownBy(
+              () ->
+                  connection
+                      .withinBudget(Mono.never(), Duration.ofMillis(50))
+                      .block(Duration.ofSeconds(10)))
+          .hasCauseInstanceOf(TimeoutException.class);
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      // One budget; up to four while Redis answers others: it answered nothing here.
+      assertThat(tookMillis).isBetween(50L, 5_000L);
+
+      Flux.range(0, 500)
+          .flatMap(
+              i -> connection.withinBudget(connection.commands().flatMap(c -> c.ping()), BUDGET),
+              32)
+          .blockLast(Duration.ofSeconds(30));
+      // Every answered call cancelled its budget: the timer drops them at its next ticks.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (connection.pendingTimeouts() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(connection.pendingTimeouts()).isZero();
+    } finally {
+      connection.close();
     }
   }
 
