@@ -7,10 +7,13 @@ import io.sluice.gateway.ratelimit.ResilientRateLimiter;
 import io.sluice.gateway.routing.ClientAddressResolver;
 import io.sluice.gateway.system.GatewayProblemException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -46,8 +49,9 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
   private static final List<String> IDENTITY_HEADER_PREFIXES =
       List.of("x-sluice-", "x-authenticated-", "x-consumer-", "x-user", "x-api-key-", "x-auth-");
 
+  /** Compared without regard to case, as header names are. */
   private static final Set<String> IDENTITY_HEADERS =
-      Set.of(
+      caseInsensitive(
           "x-client-id",
           "x-plan",
           "x-scope",
@@ -145,25 +149,44 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
   }
 
   private static ServerWebExchange withoutIdentityHeaders(ServerWebExchange exchange) {
-    List<String> forged =
-        exchange.getRequest().getHeaders().headerNames().stream()
-            .filter(ApiKeyAuthenticationWebFilter::isIdentityHeader)
-            .toList();
-    if (forged.isEmpty()) {
+    // Every request goes through here: a plain loop, no lower-cased copy of each name.
+    List<String> forged = null;
+    for (String name : exchange.getRequest().getHeaders().headerNames()) {
+      if (isIdentityHeader(name)) {
+        if (forged == null) {
+          forged = new ArrayList<>(2);
+        }
+        forged.add(name);
+      }
+    }
+    if (forged == null) {
       return exchange;
     }
+    List<String> names = forged;
     ServerHttpRequest stripped =
-        exchange.getRequest().mutate().headers(h -> forged.forEach(h::remove)).build();
+        exchange.getRequest().mutate().headers(h -> names.forEach(h::remove)).build();
     return exchange.mutate().request(stripped).build();
   }
 
+  private static Set<String> caseInsensitive(String... names) {
+    Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    set.addAll(List.of(names));
+    return Collections.unmodifiableSet(set);
+  }
+
   static boolean isIdentityHeader(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    if (lower.equals("x-api-key") || lower.equals("x-request-id")) {
+    if (name.equalsIgnoreCase("x-api-key") || name.equalsIgnoreCase("x-request-id")) {
       return false;
     }
-    return IDENTITY_HEADERS.contains(lower)
-        || IDENTITY_HEADER_PREFIXES.stream().anyMatch(lower::startsWith);
+    if (IDENTITY_HEADERS.contains(name)) {
+      return true;
+    }
+    for (String prefix : IDENTITY_HEADER_PREFIXES) {
+      if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static GatewayProblemException unauthorized(String detail) {

@@ -55,6 +55,8 @@ class ScopePolicyTests {
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-Consumer-Username")).isTrue();
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-Sluice-Plan")).isTrue();
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-Plan")).isTrue();
+    assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("REMOTE-USER")).isTrue();
+    assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-Plans")).isFalse();
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-API-Key")).isFalse();
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-Request-Id")).isFalse();
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("Accept")).isFalse();
