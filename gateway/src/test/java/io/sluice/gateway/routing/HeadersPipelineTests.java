@@ -160,27 +160,32 @@ class HeadersPipelineTests {
   }
 
   static Stream<HttpHeaders> upstreamResponses() {
-    HttpHeaders plain = new HttpHeaders();
-    plain.add("Content-Type", "application/json");
-    plain.add("Content-Length", "163");
+    return Stream.of(
+        headers("Content-Type", "application/json", "Content-Length", "163"),
+        headers(
+            "Content-Type", "application/grpc",
+            "Connection", "close, X-Internal",
+            "x-internal", "1",
+            "Keep-Alive", "timeout=5",
+            "Transfer-Encoding", "chunked",
+            "Upgrade", "h2c",
+            "Proxy-Authenticate", "Basic",
+            "X-Kept", "yes"),
+        headers(
+            "X-Request-Id", "from-the-backend",
+            "Set-Cookie", "a=1",
+            "Set-Cookie", "b=2",
+            "Vary", "Accept"),
+        new HttpHeaders());
+  }
 
-    HttpHeaders hopByHop = new HttpHeaders();
-    hopByHop.add("Content-Type", "application/grpc");
-    hopByHop.add("Connection", "close, X-Internal");
-    hopByHop.add("x-internal", "1");
-    hopByHop.add("Keep-Alive", "timeout=5");
-    hopByHop.add("Transfer-Encoding", "chunked");
-    hopByHop.add("Upgrade", "h2c");
-    hopByHop.add("Proxy-Authenticate", "Basic");
-    hopByHop.add("X-Kept", "yes");
-
-    HttpHeaders echo = new HttpHeaders();
-    echo.add("X-Request-Id", "from-the-backend");
-    echo.add("Set-Cookie", "a=1");
-    echo.add("Set-Cookie", "b=2");
-    echo.add("Vary", "Accept");
-
-    return Stream.of(plain, hopByHop, echo, new HttpHeaders());
+  /** Headers from name, value, name, value... (a name may repeat). */
+  private static HttpHeaders headers(String... namesAndValues) {
+    HttpHeaders headers = new HttpHeaders();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      headers.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return headers;
   }
 
   @ParameterizedTest
