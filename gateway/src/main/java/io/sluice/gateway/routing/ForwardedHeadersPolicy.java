@@ -61,7 +61,7 @@ class ForwardedHeadersPolicy implements InPlaceHeadersFilter, Ordered {
     }
   }
 
-  /** {@code lower}: a header name in lower case. */
+  /** Whether {@code name} (in any case) is {@code Forwarded} or an {@code X-Forwarded-*} header. */
   private static boolean isForwardedHeader(String name) {
     return name.equalsIgnoreCase("forwarded")
         || HeadersPipeline.startsWithIgnoreCase(name, "x-forwarded-");
