@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * another request's fetch, in this replica or another), {@code sluice.cache.stores}, {@code
  * sluice.cache.stored.bytes}, {@code sluice.cache.near.hits} (hits answered from memory, also
  * counted as hits), {@code sluice.cache.invalidations} (resources moved to a new generation; their
- * entries are evicted by TTL), {@code sluice.cache.redis.errors}.
+ * entries are evicted by TTL), {@code sluice.cache.near.unconfirmed} (invalidations whose write
+ * waited out the near-cache TTL because a replica did not confirm), {@code
+ * sluice.cache.redis.errors}.
  */
 final class CacheMetrics {
 
@@ -22,6 +24,7 @@ final class CacheMetrics {
   final Counter stores;
   final Counter storedBytes;
   final Counter invalidations;
+  final Counter unconfirmed;
   final Counter redisErrors;
 
   CacheMetrics(MeterRegistry meters, String routeId) {
@@ -53,6 +56,12 @@ final class CacheMetrics {
     invalidations =
         Counter.builder("sluice.cache.invalidations")
             .description("Resources whose cached entries a write invalidated")
+            .tag("route", routeId)
+            .register(meters);
+    unconfirmed =
+        Counter.builder("sluice.cache.near.unconfirmed")
+            .description(
+                "Invalidations whose write waited out the near-cache TTL: a replica did not confirm")
             .tag("route", routeId)
             .register(meters);
     redisErrors =

@@ -165,28 +165,30 @@ public record CacheProperties(
 
   /**
    * A small in-process layer in front of Redis: fresh entries a replica has seen are answered from
-   * its memory, and every replica drops them when any replica publishes an invalidation. Off by
-   * default, because it trades the cache's guarantee for speed: a read through another replica
-   * within the invalidation's delivery time (well under a millisecond on one network, up to {@code
-   * ttl} if a message is lost) may still see the previous value.
+   * its memory, and every replica drops them when any replica publishes an invalidation. A write's
+   * response waits until every replica that heard the invalidation confirmed it, so the cache's
+   * write-then-read guarantee holds with it on; a replica that does not confirm costs that write at
+   * most {@code ttl}.
    *
    * @param enabled whether replicas keep entries in memory
-   * @param ttl how long a replica trusts what it learnt from Redis without asking again (bounds the
-   *     staleness above)
+   * @param ttl how long a replica trusts what it learnt from Redis without asking again; also the
+   *     longest a write waits for a replica's confirmation (1 ms to 10 s)
    * @param maxEntries how many entries a replica keeps
    * @param maxBytes how many body bytes a replica keeps, all entries together (bodies may be up to
    *     {@code max-body-size} each, so the entry count alone does not bound the heap)
    */
   public record NearCache(
-      @DefaultValue("false") boolean enabled,
+      @DefaultValue("true") boolean enabled,
       @DefaultValue("1s") Duration ttl,
-      @DefaultValue("10000") int maxEntries,
-      @DefaultValue("16MB") DataSize maxBytes) {
+      // Small enough for the gateway image's 80 MiB heap next to everything else it holds.
+      @DefaultValue("2000") int maxEntries,
+      @DefaultValue("4MB") DataSize maxBytes) {
 
     public NearCache {
-      if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
+      // Also the longest a write may wait for a replica's confirmation.
+      if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofSeconds(10)) > 0) {
         throw new IllegalArgumentException(
-            "sluice.cache.near-cache.ttl must be positive and at most 1m");
+            "sluice.cache.near-cache.ttl must be positive and at most 10s");
       }
       if (maxEntries < 1) {
         throw new IllegalArgumentException("sluice.cache.near-cache.max-entries must be positive");

@@ -13,8 +13,11 @@ import java.util.function.LongSupplier;
  * subscription to invalidations is up: a replica that might miss them asks Redis.
  *
  * <p>A lookup that was in flight when an invalidation arrived must not teach the old generation
- * back: every lookup notes {@link #epoch()} when it starts, and what it learnt is kept only if no
- * invalidation arrived since.
+ * back: every lookup notes {@link #begin()} when it starts, and what it learnt is kept only if no
+ * invalidation arrived since. What it learnt is aged from that start, not from its reply: a lookup
+ * that saw a generation before a write replaced it started before the write's script ran, so its
+ * entry expires no later than {@code ttl} after that, which is how long a writer waits for a
+ * replica that does not confirm the invalidation ({@link InvalidationConfirmations}).
  */
 final class NearCache {
 
@@ -45,9 +48,17 @@ final class NearCache {
     listening = up;
   }
 
-  /** The number of invalidations seen so far; a lookup notes it when it starts. */
-  long epoch() {
-    return invalidations.get();
+  /**
+   * A lookup's start.
+   *
+   * @param epoch the number of invalidations seen when it started
+   * @param startedNanos when it started
+   */
+  record Lookup(long epoch, long startedNanos) {}
+
+  /** Notes a lookup's start, before it asks Redis. */
+  Lookup begin() {
+    return new Lookup(invalidations.get(), clockNanos.getAsLong());
   }
 
   /** The entry this replica holds for the request's variant, or {@code null}. */
@@ -64,9 +75,10 @@ final class NearCache {
     return entry == null || now - entry.at() > settings.ttl().toNanos() ? null : entry.value();
   }
 
-  /** Keeps what a lookup that started at {@code epoch} read from Redis. */
-  void learn(long epoch, RequestKey key, String generation, String variant, CachedResponse entry) {
-    if (!settings.enabled() || !listening || invalidations.get() != epoch) {
+  /** Keeps what {@code lookup} read from Redis. */
+  void learn(
+      Lookup lookup, RequestKey key, String generation, String variant, CachedResponse entry) {
+    if (!settings.enabled() || !listening || invalidations.get() != lookup.epoch()) {
       return;
     }
     long size = entry == null ? 0 : entry.body().length;
@@ -80,11 +92,11 @@ final class NearCache {
       // Bounded and cheap to refill from Redis.
       clear();
     }
-    long now = clockNanos.getAsLong();
-    generations.put(key.tag(), new Held<>(generation, now));
+    long at = lookup.startedNanos();
+    generations.put(key.tag(), new Held<>(generation, at));
     if (entry != null) {
       Held<CachedResponse> replaced =
-          entries.put(entryKey(key, generation, variant), new Held<>(entry, now));
+          entries.put(entryKey(key, generation, variant), new Held<>(entry, at));
       bytes.addAndGet(size - (replaced == null ? 0 : replaced.value().body().length));
     }
   }

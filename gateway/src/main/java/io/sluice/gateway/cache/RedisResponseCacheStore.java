@@ -8,8 +8,8 @@ import io.sluice.gateway.system.RequestPathRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -126,31 +126,37 @@ class RedisResponseCacheStore {
   }
 
   /**
-   * Moves every tag to a new generation, so their old entries become unreachable, and publishes
-   * each tag on {@link #INVALIDATIONS} for replicas that hold entries in memory.
+   * Moves {@code tag} to a new generation, so its old entries become unreachable, and publishes
+   * {@code notice} on {@link #INVALIDATIONS} for replicas that hold entries in memory. Emits how
+   * many subscribers Redis handed the notice to.
    */
-  Mono<Void> invalidate(Iterable<String> tags, Duration generationTtl) {
-    byte[] ttl = bytes(Long.toString(generationTtl.toMillis()));
-    byte[] channel = bytes(INVALIDATIONS);
-    return Flux.fromIterable(tags)
-        .flatMap(
-            tag ->
-                redis.run(
-                    INVALIDATE,
-                    ScriptOutputType.INTEGER,
-                    new String[] {new RequestKey(tag, "").generationKey()},
-                    ttl,
-                    channel,
-                    bytes(tag)))
-        .then();
+  Mono<Long> invalidate(String tag, Duration generationTtl, String notice) {
+    return redis
+        .<Long>run(
+            INVALIDATE,
+            ScriptOutputType.INTEGER,
+            new String[] {new RequestKey(tag, "").generationKey()},
+            bytes(Long.toString(generationTtl.toMillis())),
+            bytes(INVALIDATIONS),
+            bytes(notice))
+        .next();
   }
 
   /**
-   * Tells {@code onTag} of every resource tag any replica invalidates; see {@link
-   * RequestPathRedis#listen}.
+   * Subscribes to invalidation notices ({@code onNotice}) and to the confirmations sent to this
+   * replica on {@code confirmations} ({@code onConfirmation}); see {@link RequestPathRedis#listen}.
    */
-  void listenForInvalidations(Consumer<String> onTag, Consumer<Boolean> onListening) {
-    redis.listen(INVALIDATIONS, onTag, onListening);
+  void listen(
+      Consumer<String> onNotice,
+      String confirmations,
+      Consumer<String> onConfirmation,
+      Consumer<Boolean> onListening) {
+    redis.listen(Map.of(INVALIDATIONS, onNotice, confirmations, onConfirmation), onListening);
+  }
+
+  /** Publishes {@code message} on {@code channel}. */
+  Mono<Long> publish(String channel, String message) {
+    return redis.publish(channel, message);
   }
 
   /** Connects and loads the scripts ahead of traffic, outside any request's budget. */

@@ -47,6 +47,7 @@ class ResponseCacheManager implements AutoCloseable {
   // Made once, at startup: SecureRandom may block, which no event loop may.
   private final String replica = UUID.randomUUID().toString();
   private final AtomicLong owners = new AtomicLong();
+  private final InvalidationConfirmations confirmations = new InvalidationConfirmations(replica);
 
   ResponseCacheManager(
       RedisResponseCacheStore store, CacheProperties properties, LongSupplier clockMillis) {
@@ -66,7 +67,18 @@ class ResponseCacheManager implements AutoCloseable {
 
   private void listenForInvalidations() {
     if (near.enabled()) {
-      store.listenForInvalidations(near::forget, near::listening);
+      store.listen(
+          this::invalidated, confirmations.channel(), confirmations::confirmed, near::listening);
+    }
+  }
+
+  /** A notice from any replica (this one too): forget the resource, then tell its writer. */
+  private void invalidated(String message) {
+    InvalidationConfirmations.Notice notice = InvalidationConfirmations.Notice.parse(message);
+    near.forget(notice.tag());
+    if (notice.confirmTo() != null) {
+      // Bounded by the connection's command timeout; a lost confirmation costs the writer a wait.
+      store.publish(notice.confirmTo(), notice.sequence()).subscribe(receivers -> {}, error -> {});
     }
   }
 
@@ -133,7 +145,7 @@ class ResponseCacheManager implements AutoCloseable {
     if (pendingInvalidations.containsKey(key.tag())) {
       return Mono.error(new IllegalStateException("an invalidation of this resource is pending"));
     }
-    long epoch = near.epoch();
+    NearCache.Lookup started = near.begin();
     String rememberedKey = key.tag() + key.request();
     Partitioning remembered = partitionings.get(rememberedKey);
     String guess =
@@ -162,7 +174,7 @@ class ResponseCacheManager implements AutoCloseable {
         .doOnNext(
             found ->
                 near.learn(
-                    epoch,
+                    started,
                     key,
                     found.generation(),
                     found.variant(),
@@ -331,16 +343,48 @@ class ResponseCacheManager implements AutoCloseable {
    */
   Mono<Void> invalidate(Set<String> tags, CachePolicy policy, CacheMetrics metrics) {
     tags.forEach(near::forget);
+    return Flux.fromIterable(tags).flatMap(tag -> invalidate(tag, policy, metrics)).then();
+  }
+
+  /**
+   * One resource: a new generation in Redis, then, when replicas hold entries in memory, their
+   * confirmations that they dropped it (or the near cache's TTL, after which they hold none).
+   */
+  private Mono<Void> invalidate(String tag, CachePolicy policy, CacheMetrics metrics) {
+    return Mono.defer(() -> invalidate(tag, confirmations.expect(tag), policy, metrics));
+  }
+
+  private Mono<Void> invalidate(
+      String tag,
+      InvalidationConfirmations.Pending pending,
+      CachePolicy policy,
+      CacheMetrics metrics) {
     return guarded(
-            store.invalidate(tags, policy.generationTtl()), properties.writeTimeout(), metrics)
-        .doOnSuccess(done -> metrics.invalidations.increment(tags.size()))
+            store.invalidate(tag, policy.generationTtl(), pending.notice()),
+            properties.writeTimeout(),
+            metrics)
+        .doOnNext(receivers -> metrics.invalidations.increment())
         .onErrorResume(
             error -> {
               if (pendingInvalidations.size() < MAX_REMEMBERED) {
-                tags.forEach(tag -> pendingInvalidations.put(tag, policy.generationTtl()));
+                pendingInvalidations.put(tag, policy.generationTtl());
               }
               return Mono.empty();
-            });
+            })
+        .flatMap(
+            receivers ->
+                receivers == 0
+                    ? Mono.<Void>empty()
+                    : pending
+                        .await(receivers, properties.nearCache().ttl())
+                        .doOnNext(
+                            confirmed -> {
+                              if (!confirmed) {
+                                metrics.unconfirmed.increment();
+                              }
+                            })
+                        .then())
+        .doFinally(signal -> pending.abandon());
   }
 
   private Mono<Void> retryInvalidations() {
@@ -351,7 +395,7 @@ class ResponseCacheManager implements AutoCloseable {
         .concatMap(
             pending ->
                 store
-                    .invalidate(Set.of(pending.getKey()), pending.getValue())
+                    .invalidate(pending.getKey(), pending.getValue(), pending.getKey())
                     .timeout(properties.writeTimeout())
                     .doOnSuccess(done -> pendingInvalidations.remove(pending.getKey())))
         .then()

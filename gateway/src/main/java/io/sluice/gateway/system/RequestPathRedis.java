@@ -24,7 +24,9 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -286,15 +288,26 @@ public class RequestPathRedis implements AutoCloseable {
   }
 
   /**
-   * Listens on {@code channel}: {@code onMessage} gets every message, {@code onListening} says
-   * whether messages can currently arrive (false while disconnected, true once subscribed again;
-   * Lettuce resubscribes after a reconnect). Call again after a failed attempt ({@code onListening}
-   * stayed false); calls while a subscription exists do nothing.
+   * Publishes {@code message} on {@code channel} over this connection (not the subscription's);
+   * emits how many subscribers Redis handed it to.
    */
-  public void listen(String channel, Consumer<String> onMessage, Consumer<Boolean> onListening) {
+  public Mono<Long> publish(String channel, String message) {
+    return commands()
+        .flatMap(c -> c.publish(channel, message.getBytes(StandardCharsets.UTF_8)))
+        .doOnNext(receivers -> replied());
+  }
+
+  /**
+   * Listens on {@code channels}: each channel's handler gets its messages, {@code onListening} says
+   * whether messages can currently arrive (true once every channel is subscribed, false while
+   * disconnected; Lettuce resubscribes after a reconnect). Call again after a failed attempt
+   * ({@code onListening} stayed false); calls while a subscription exists do nothing.
+   */
+  public void listen(Map<String, Consumer<String>> channels, Consumer<Boolean> onListening) {
     if (!subscribing.compareAndSet(false, true)) {
       return;
     }
+    Map<String, Consumer<String>> handlers = Map.copyOf(channels);
     client
         .connectPubSubAsync(StringCodec.UTF8, uri)
         .whenComplete(
@@ -309,12 +322,18 @@ public class RequestPathRedis implements AutoCloseable {
                   new RedisPubSubAdapter<String, String>() {
                     @Override
                     public void message(String from, String message) {
-                      onMessage.accept(message);
+                      Consumer<String> handler = handlers.get(from);
+                      if (handler != null) {
+                        handler.accept(message);
+                      }
                     }
 
                     @Override
                     public void subscribed(String to, long count) {
-                      onListening.accept(true);
+                      // Once per channel, again after each reconnect: listening means all of them.
+                      if (count >= handlers.size()) {
+                        onListening.accept(true);
+                      }
                     }
                   });
               connection.addListener(
@@ -324,7 +343,7 @@ public class RequestPathRedis implements AutoCloseable {
                       onListening.accept(false);
                     }
                   });
-              connection.async().subscribe(channel);
+              connection.async().subscribe(handlers.keySet().toArray(String[]::new));
             });
   }
 

@@ -41,6 +41,22 @@ class CachePropertiesTests {
   }
 
   @Test
+  void theNearCacheIsOnWithAOneSecondTtl() {
+    runner.run(
+        context -> {
+          CacheProperties.NearCache near = context.getBean(CacheProperties.class).nearCache();
+          assertThat(near.enabled()).isTrue();
+          assertThat(near.ttl()).isEqualTo(Duration.ofSeconds(1));
+        });
+  }
+
+  @Test
+  void aNearCacheTtlLongerThanAWriteMayWaitIsRejected() {
+    rejects("sluice.cache.near-cache.ttl=11s", "sluice.cache.near-cache.ttl must be positive");
+    rejects("sluice.cache.near-cache.ttl=0s", "sluice.cache.near-cache.ttl must be positive");
+  }
+
+  @Test
   void aRouteOverridesOnlyWhatItSets() {
     runner
         .withPropertyValues(

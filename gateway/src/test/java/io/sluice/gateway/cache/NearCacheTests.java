@@ -28,7 +28,7 @@ class NearCacheTests {
 
   @Test
   void whatALookupLearntIsAnsweredForTheTtl() {
-    near.learn(near.epoch(), key, "4", ":v", entry);
+    near.learn(near.begin(), key, "4", ":v", entry);
     assertThat(near.get(key, ":v")).isSameAs(entry);
     assertThat(near.get(key, ":other")).isNull();
     clock.addAndGet(Duration.ofMillis(1001).toNanos());
@@ -36,15 +36,26 @@ class NearCacheTests {
   }
 
   @Test
+  void whatALookupLearntAgesFromWhenTheLookupStarted() {
+    // A slow lookup that saw the old generation must not outlive the TTL writers wait out.
+    NearCache.Lookup started = near.begin();
+    clock.addAndGet(Duration.ofMillis(600).toNanos());
+    near.learn(started, key, "4", ":v", entry);
+    assertThat(near.get(key, ":v")).isSameAs(entry);
+    clock.addAndGet(Duration.ofMillis(401).toNanos());
+    assertThat(near.get(key, ":v")).isNull();
+  }
+
+  @Test
   void anInvalidationForgetsTheResource() {
-    near.learn(near.epoch(), key, "4", ":v", entry);
+    near.learn(near.begin(), key, "4", ":v", entry);
     near.forget("{users:abc}");
     assertThat(near.get(key, ":v")).isNull();
   }
 
   @Test
   void aLookupThatStartedBeforeAnInvalidationTeachesNothing() {
-    long startedAt = near.epoch();
+    NearCache.Lookup startedAt = near.begin();
     near.forget("{users:other}");
     near.learn(startedAt, key, "4", ":v", entry);
     assertThat(near.get(key, ":v")).isNull();
@@ -52,10 +63,10 @@ class NearCacheTests {
 
   @Test
   void itIsSilentWhileInvalidationsCannotArriveAndStartsEmptyAfter() {
-    near.learn(near.epoch(), key, "4", ":v", entry);
+    near.learn(near.begin(), key, "4", ":v", entry);
     near.listening(false);
     assertThat(near.get(key, ":v")).isNull();
-    near.learn(near.epoch(), key, "4", ":v", entry);
+    near.learn(near.begin(), key, "4", ":v", entry);
     near.listening(true);
     assertThat(near.get(key, ":v")).isNull();
   }
@@ -64,7 +75,7 @@ class NearCacheTests {
   void itNeverHoldsMoreThanItsLimit() {
     for (int i = 0; i < 10; i++) {
       near.learn(
-          near.epoch(), new CacheKeyGenerator.RequestKey("{users:" + i + "}", "r"), "1", "", entry);
+          near.begin(), new CacheKeyGenerator.RequestKey("{users:" + i + "}", "r"), "1", "", entry);
     }
     int held = 0;
     for (int i = 0; i < 10; i++) {
@@ -79,8 +90,8 @@ class NearCacheTests {
     CachedResponse sixty =
         new CachedResponse(200, List.of(), new byte[60], 0, 30_000, 30_000, 30_000);
     CacheKeyGenerator.RequestKey other = new CacheKeyGenerator.RequestKey("{users:def}", "r1");
-    near.learn(near.epoch(), key, "4", ":v", sixty);
-    near.learn(near.epoch(), other, "4", ":v", sixty);
+    near.learn(near.begin(), key, "4", ":v", sixty);
+    near.learn(near.begin(), other, "4", ":v", sixty);
     // 120 bytes do not fit in 100: the second one starts over.
     assertThat(near.get(key, ":v")).isNull();
     assertThat(near.get(other, ":v")).isSameAs(sixty);
@@ -90,9 +101,9 @@ class NearCacheTests {
   void aBodyLargerThanTheWholeBudgetIsNotHeld() {
     CachedResponse large =
         new CachedResponse(200, List.of(), new byte[101], 0, 30_000, 30_000, 30_000);
-    near.learn(near.epoch(), key, "5", ":v", large);
+    near.learn(near.begin(), key, "5", ":v", large);
     assertThat(near.get(key, ":v")).isNull();
-    near.learn(near.epoch(), key, "5", ":v", entry);
+    near.learn(near.begin(), key, "5", ":v", entry);
     assertThat(near.get(key, ":v")).isSameAs(entry);
   }
 }
