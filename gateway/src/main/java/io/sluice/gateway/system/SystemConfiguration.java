@@ -5,6 +5,7 @@ import io.sluice.common.requestid.RequestIdWebFilter;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -56,6 +57,14 @@ class SystemConfiguration {
       EdgeProperties properties) {
     int nettyLimit = (int) properties.maxHeaderSize().toBytes() * 2;
     return new OrderedCustomizer(nettyLimit);
+  }
+
+  /** See {@link KeepAliveReadGuard}: connections stay readable after a queued request. */
+  @Bean
+  NettyServerCustomizer keepAliveReadGuard() {
+    return server ->
+        server.doOnChannelInit(
+            (observer, channel, remoteAddress) -> KeepAliveReadGuard.install(channel.pipeline()));
   }
 
   private record OrderedCustomizer(int nettyLimit)
