@@ -1,6 +1,7 @@
 package io.sluice.gateway.system;
 
 import io.lettuce.core.resource.ClientResources;
+import io.sluice.common.netty.KeepAliveReadGuard;
 import io.sluice.common.requestid.RequestIdWebFilter;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Value;

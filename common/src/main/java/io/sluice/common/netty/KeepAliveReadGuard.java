@@ -1,4 +1,4 @@
-package io.sluice.gateway.system;
+package io.sluice.common.netty;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,9 +20,11 @@ import reactor.netty.NettyPipeline;
  * costs a flag on the event loop; one that finds the next request hands it to Reactor Netty's
  * handler, which queues it if an exchange is under way, as it would anyway. Remove this handler
  * once Reactor Netty is upgraded past the fix.
+ *
+ * <p>Both services install it from a {@code NettyServerCustomizer}.
  */
 @ChannelHandler.Sharable
-final class KeepAliveReadGuard extends ChannelInboundHandlerAdapter {
+public final class KeepAliveReadGuard extends ChannelInboundHandlerAdapter {
 
   static final String NAME = "sluice.keepAliveReadGuard";
 
@@ -35,7 +37,7 @@ final class KeepAliveReadGuard extends ChannelInboundHandlerAdapter {
   private KeepAliveReadGuard() {}
 
   /** Installs the guard behind Reactor Netty's HTTP/1.1 handler, where there is one. */
-  static void install(ChannelPipeline pipeline) {
+  public static void install(ChannelPipeline pipeline) {
     if (pipeline.get(NettyPipeline.HttpTrafficHandler) != null && pipeline.get(NAME) == null) {
       pipeline.addAfter(NettyPipeline.HttpTrafficHandler, NAME, INSTANCE);
     }
