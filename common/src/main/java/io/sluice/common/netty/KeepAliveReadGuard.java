@@ -18,8 +18,10 @@ import reactor.netty.NettyPipeline;
  * <p>After Reactor Netty's HTTP handler has seen an exchange end (and scheduled draining its
  * queue), this handler schedules one more read behind that work. A read that finds nothing to read
  * costs a flag on the event loop; one that finds the next request hands it to Reactor Netty's
- * handler, which queues it if an exchange is under way, as it would anyway. Remove this handler
- * once Reactor Netty is upgraded past the fix.
+ * handler, which queues it if an exchange is under way, as it would anyway. When that next request
+ * was already dispatched from the queue, the read may take in part of its body before the handler
+ * asks for it (one read: at most Netty's per-read budget, and the services' body limits still
+ * apply). Remove this handler once Reactor Netty is upgraded past the fix.
  *
  * <p>Both services install it from a {@code NettyServerCustomizer}.
  */
