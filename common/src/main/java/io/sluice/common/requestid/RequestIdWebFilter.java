@@ -39,4 +39,10 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
   public int getOrder() {
     return ORDER;
   }
+
+  /** Constant: Spring's filter chain names each filter's checkpoint with it on every request. */
+  @Override
+  public String toString() {
+    return "RequestIdWebFilter";
+  }
 }

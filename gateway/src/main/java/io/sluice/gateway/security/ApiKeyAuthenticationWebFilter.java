@@ -210,4 +210,10 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
   public int getOrder() {
     return ORDER;
   }
+
+  /** Constant: Spring's filter chain names each filter's checkpoint with it on every request. */
+  @Override
+  public String toString() {
+    return "ApiKeyAuthenticationWebFilter";
+  }
 }

@@ -31,4 +31,10 @@ public class ErrorRenderingWebFilter implements WebFilter, Ordered {
   public int getOrder() {
     return ORDER;
   }
+
+  /** Constant: Spring's filter chain names each filter's checkpoint with it on every request. */
+  @Override
+  public String toString() {
+    return "ErrorRenderingWebFilter";
+  }
 }

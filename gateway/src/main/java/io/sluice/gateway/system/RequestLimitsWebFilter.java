@@ -116,4 +116,10 @@ public class RequestLimitsWebFilter implements WebFilter, Ordered {
           });
     }
   }
+
+  /** Constant: Spring's filter chain names each filter's checkpoint with it on every request. */
+  @Override
+  public String toString() {
+    return "RequestLimitsWebFilter";
+  }
 }

@@ -62,4 +62,10 @@ class BodySizeLimitWebFilter implements WebFilter, Ordered {
   private static PayloadTooLargeException tooLarge() {
     return new PayloadTooLargeException(null);
   }
+
+  /** Constant: Spring's filter chain names each filter's checkpoint with it on every request. */
+  @Override
+  public String toString() {
+    return "BodySizeLimitWebFilter";
+  }
 }
