@@ -343,17 +343,16 @@ class ResponseCacheManager implements AutoCloseable {
    */
   Mono<Void> invalidate(Set<String> tags, CachePolicy policy, CacheMetrics metrics) {
     tags.forEach(near::forget);
-    return Flux.fromIterable(tags).flatMap(tag -> invalidate(tag, policy, metrics)).then();
+    // The flux emits, and so starts waiting for confirmations, only once subscribed.
+    return Flux.fromIterable(tags)
+        .flatMap(tag -> invalidate(tag, confirmations.expect(tag), policy, metrics))
+        .then();
   }
 
   /**
    * One resource: a new generation in Redis, then, when replicas hold entries in memory, their
    * confirmations that they dropped it (or the near cache's TTL, after which they hold none).
    */
-  private Mono<Void> invalidate(String tag, CachePolicy policy, CacheMetrics metrics) {
-    return Mono.defer(() -> invalidate(tag, confirmations.expect(tag), policy, metrics));
-  }
-
   private Mono<Void> invalidate(
       String tag,
       InvalidationConfirmations.Pending pending,
