@@ -11,14 +11,31 @@ import reactor.core.publisher.Mono;
 /**
  * Gives every request an id: the client's {@code X-Request-Id} when {@linkplain
  * RequestIds#isWellFormed well-formed}, otherwise a generated one. The id is echoed on the response
- * (including error responses, since the header is set before the chain runs), forwarded on the
- * request so downstream services see the same value, stored as an exchange attribute and put in the
- * Reactor context (and so, with context propagation, in the logging MDC).
+ * (including error responses, since the header is set before the chain runs), stored as an exchange
+ * attribute and put in the Reactor context (and so, with context propagation, in the logging MDC).
+ * By default the request itself is rewritten to carry the id too, so that whatever reads its
+ * headers sees the same value; a proxy that sets the header on the requests it sends (from {@link
+ * RequestIds#of}) turns that off and saves a copy of every request's headers.
  */
 public class RequestIdWebFilter implements WebFilter, Ordered {
 
   /** Runs before security and everything else so that even a rejected request has an id. */
   public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
+
+  private final boolean onRequest;
+
+  /** A filter that also puts the id on the request. */
+  public RequestIdWebFilter() {
+    this(true);
+  }
+
+  /**
+   * @param onRequest whether the request is rewritten to carry the id when the client sent none or
+   *     a malformed one; without it, only the attribute, the context and the response have it
+   */
+  public RequestIdWebFilter(boolean onRequest) {
+    this.onRequest = onRequest;
+  }
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -27,7 +44,7 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
     exchange.getAttributes().put(RequestIds.ATTRIBUTE, id);
     exchange.getResponse().getHeaders().set(SluiceHeaders.REQUEST_ID, id);
     ServerWebExchange withId = exchange;
-    if (!id.equals(offered)) {
+    if (onRequest && !id.equals(offered)) {
       ServerHttpRequest request =
           exchange.getRequest().mutate().headers(h -> h.set(SluiceHeaders.REQUEST_ID, id)).build();
       withId = exchange.mutate().request(request).build();

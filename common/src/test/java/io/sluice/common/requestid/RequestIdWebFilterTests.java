@@ -51,6 +51,24 @@ class RequestIdWebFilterTests {
   }
 
   @Test
+  void withoutRewritingTheRequestTheGeneratedIdIsOnlyInTheAttributeAndTheResponse() {
+    MockServerWebExchange exchange =
+        MockServerWebExchange.from(
+            MockServerHttpRequest.get("/x").header(SluiceHeaders.REQUEST_ID, "bad id\u0007"));
+    AtomicReference<ServerWebExchange> seen = new AtomicReference<>();
+
+    new RequestIdWebFilter(false)
+        .filter(exchange, ex -> Mono.fromRunnable(() -> seen.set(ex)))
+        .as(StepVerifier::create)
+        .verifyComplete();
+
+    String echoed = exchange.getResponse().getHeaders().getFirst(SluiceHeaders.REQUEST_ID);
+    assertThat(echoed).matches("[0-9a-f-]{36}");
+    assertThat(RequestIds.of(seen.get())).isEqualTo(echoed);
+    assertThat(seen.get().getRequest()).isSameAs(exchange.getRequest());
+  }
+
+  @Test
   void aMissingIdIsGeneratedAndPutInTheReactorContext() {
     MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/x"));
     AtomicReference<String> fromContext = new AtomicReference<>();

@@ -76,6 +76,11 @@ class ProxyConfiguration {
   }
 
   @Bean
+  RequestIdHeadersFilter requestIdHeadersFilter() {
+    return new RequestIdHeadersFilter();
+  }
+
+  @Bean
   UpstreamResponseHeadersFilter upstreamResponseHeadersFilter() {
     return new UpstreamResponseHeadersFilter();
   }

@@ -29,9 +29,10 @@ class SystemConfiguration {
     return () -> ManagementPortGuard.check(serverPort, managementPort);
   }
 
+  /** The id reaches backends through the proxy's headers (routing's RequestIdHeadersFilter). */
   @Bean
   RequestIdWebFilter requestIdWebFilter() {
-    return new RequestIdWebFilter();
+    return new RequestIdWebFilter(false);
   }
 
   @Bean

@@ -212,6 +212,24 @@ class GatewayProxyIntegrationTests {
   }
 
   @Test
+  void aMalformedRequestIdIsReplacedOnBothSidesByTheSameGeneratedOne() {
+    String path = unique("rid-bad");
+    String echoed =
+        client()
+            .get()
+            .uri(path)
+            .header("X-Request-Id", "not ok;")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .returnResult(String.class)
+            .getResponseHeaders()
+            .getFirst("X-Request-Id");
+    assertThat(echoed).isNotBlank().isNotEqualTo("not ok;");
+    assertThat(lastReceived(path).headers().getAll("X-Request-Id")).containsExactly(echoed);
+  }
+
+  @Test
   void clientCredentialsNeverReachTheBackendButTheInternalTokenDoes() throws Exception {
     String path = unique("auth");
     client()
