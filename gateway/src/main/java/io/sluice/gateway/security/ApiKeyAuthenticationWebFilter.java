@@ -9,19 +9,24 @@ import io.sluice.gateway.system.GatewayProblemException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * Authenticates every {@code /api/**} request by its {@code X-API-Key} before anything else touches
@@ -60,6 +65,13 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
           "x-remote-user",
           "remote-user",
           "x-principal");
+
+  /**
+   * Spring's adapter of a Reactor Netty request (package-private there); a request rebuilt by
+   * {@code mutate()} is another class, with headers of its own.
+   */
+  private static final String REACTOR_REQUEST =
+      "org.springframework.http.server.reactive.ReactorServerHttpRequest";
 
   private final ApiKeyVerifier verifier;
   private final ResilientRateLimiter limiter;
@@ -149,23 +161,66 @@ class ApiKeyAuthenticationWebFilter implements WebFilter, Ordered {
   }
 
   private static ServerWebExchange withoutIdentityHeaders(ServerWebExchange exchange) {
-    // Every request goes through here: a plain loop, no lower-cased copy of each name.
-    List<String> forged = null;
-    for (String name : exchange.getRequest().getHeaders().headerNames()) {
-      if (isIdentityHeader(name)) {
-        if (forged == null) {
-          forged = new ArrayList<>(2);
-        }
-        forged.add(name);
-      }
-    }
+    List<String> forged = identityHeaderNames(exchange.getRequest());
     if (forged == null) {
       return exchange;
     }
-    List<String> names = forged;
     ServerHttpRequest stripped =
-        exchange.getRequest().mutate().headers(h -> names.forEach(h::remove)).build();
+        exchange.getRequest().mutate().headers(h -> forged.forEach(h::remove)).build();
     return exchange.mutate().request(stripped).build();
+  }
+
+  /**
+   * The names of the identity headers {@code request} carries, or null when none. Every request
+   * goes through here: the request as Reactor Netty made it (not rebuilt by a filter) is read
+   * straight from Netty's headers, since Spring's {@link HttpHeaders#headerNames()} first copies
+   * every name into a new case-insensitive set.
+   */
+  static List<String> identityHeaderNames(ServerHttpRequest request) {
+    List<String> forged = null;
+    io.netty.handler.codec.http.HttpHeaders received = nettyHeaders(request);
+    if (received != null) {
+      Iterator<Map.Entry<CharSequence, CharSequence>> headers = received.iteratorCharSequence();
+      while (headers.hasNext()) {
+        CharSequence name = headers.next().getKey();
+        // Every identity header starts with "x-" or "remote-": most names need no String.
+        char first = name.length() == 0 ? ' ' : Character.toLowerCase(name.charAt(0));
+        if ((first == 'x' || first == 'r') && isIdentityHeader(name.toString())) {
+          forged = add(forged, name.toString());
+        }
+      }
+      return forged;
+    }
+    for (String name : request.getHeaders().headerNames()) {
+      if (isIdentityHeader(name)) {
+        forged = add(forged, name);
+      }
+    }
+    return forged;
+  }
+
+  private static List<String> add(List<String> names, String name) {
+    List<String> list = names == null ? new ArrayList<>(2) : names;
+    list.add(name);
+    return list;
+  }
+
+  /**
+   * Netty's headers of {@code request} when they are the request's headers: Reactor Netty's own
+   * request, at most behind decorators that do not change headers; otherwise null.
+   */
+  private static io.netty.handler.codec.http.HttpHeaders nettyHeaders(ServerHttpRequest request) {
+    ServerHttpRequest inner = request;
+    while (inner instanceof ServerHttpRequestDecorator decorator
+        && decorator.getHeaders() == decorator.getDelegate().getHeaders()) {
+      inner = decorator.getDelegate();
+    }
+    if (inner instanceof AbstractServerHttpRequest received
+        && received.getClass().getName().equals(REACTOR_REQUEST)
+        && received.getNativeRequest() instanceof HttpServerRequest reactor) {
+      return reactor.requestHeaders();
+    }
+    return null;
   }
 
   private static Set<String> caseInsensitive(String... names) {

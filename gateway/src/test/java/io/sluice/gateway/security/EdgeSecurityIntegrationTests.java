@@ -178,6 +178,7 @@ class EdgeSecurityIntegrationTests {
         .header("X-API-Key", "sk_live_writer000000000000000002")
         .header("X-User-Id", "forged")
         .header("X-Consumer-Id", "forged")
+        .header("Remote-User", "forged")
         .header("X-Authenticated-Scope", "keys:admin")
         .header("Authorization", "Bearer forged")
         .exchange()
@@ -187,6 +188,7 @@ class EdgeSecurityIntegrationTests {
     assertThat(headers.contains("X-API-Key")).isFalse();
     assertThat(headers.contains("X-User-Id")).isFalse();
     assertThat(headers.contains("X-Consumer-Id")).isFalse();
+    assertThat(headers.contains("Remote-User")).isFalse();
     assertThat(headers.contains("X-Authenticated-Scope")).isFalse();
     JWTClaimsSet claims =
         SignedJWT.parse(headers.get("Authorization").substring("Bearer ".length()))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 class ScopePolicyTests {
 
@@ -60,5 +61,22 @@ class ScopePolicyTests {
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-API-Key")).isFalse();
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("X-Request-Id")).isFalse();
     assertThat(ApiKeyAuthenticationWebFilter.isIdentityHeader("Accept")).isFalse();
+  }
+
+  @Test
+  void identityHeadersAreFoundOnARequestNettyDidNotMake() {
+    var request =
+        MockServerHttpRequest.get("/api/users")
+            .header("Accept", "application/json")
+            .header("X-Sluice-Plan", "partner")
+            .header("remote-user", "forged")
+            .header("X-API-Key", "sk_live_x")
+            .build();
+    assertThat(ApiKeyAuthenticationWebFilter.identityHeaderNames(request))
+        .containsExactlyInAnyOrder("X-Sluice-Plan", "remote-user");
+    assertThat(
+            ApiKeyAuthenticationWebFilter.identityHeaderNames(
+                MockServerHttpRequest.get("/x").header("Accept", "*/*").build()))
+        .isNull();
   }
 }
