@@ -1,10 +1,8 @@
 package io.sluice.gateway.cache;
 
 import io.sluice.gateway.security.ClientIdentity;
+import io.sluice.gateway.system.Sha256;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -133,10 +131,20 @@ final class CacheKeyGenerator {
    * /api/users/42;v=1} reaches the same user as {@code /api/users/42} and must invalidate it.
    */
   private static List<String> segments(String path) {
-    return Arrays.stream(path.split("/"))
-        .map(s -> s.indexOf(';') < 0 ? s : s.substring(0, s.indexOf(';')))
-        .filter(s -> !s.isEmpty())
-        .toList();
+    // A loop rather than split and a stream: every cached read comes through here.
+    List<String> segments = new ArrayList<>(6);
+    int start = 0;
+    while (start <= path.length()) {
+      int slash = path.indexOf('/', start);
+      int end = slash < 0 ? path.length() : slash;
+      int semicolon = path.indexOf(';', start);
+      int segmentEnd = semicolon >= 0 && semicolon < end ? semicolon : end;
+      if (segmentEnd > start) {
+        segments.add(path.substring(start, segmentEnd));
+      }
+      start = end + 1;
+    }
+    return segments;
   }
 
   /** Percent-encodings upper-cased, encoded unreserved characters decoded. */
@@ -193,12 +201,6 @@ final class CacheKeyGenerator {
   }
 
   static String digest(String value) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] hash = sha.digest(value.getBytes(StandardCharsets.UTF_8));
-      return HEX.formatHex(hash, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
+    return HEX.formatHex(Sha256.of(value), 0, 16);
   }
 }

@@ -1,7 +1,7 @@
 package io.sluice.gateway.cache;
 
 import io.sluice.common.http.SluiceHeaders;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.http.HttpHeaders;
@@ -40,13 +40,15 @@ final class CachedResponseWriter {
             && matches(
                 exchange.getRequest().getHeaders().getOrEmpty(HttpHeaders.IF_NONE_MATCH),
                 entry.header(HttpHeaders.ETAG));
-    Set<String> replaced = new HashSet<>();
-    for (CachedResponse.Header header : entry.headers()) {
-      String name = header.name().toLowerCase(Locale.ROOT);
-      if (notModified && !NOT_MODIFIED_HEADERS.contains(name)) {
+    List<CachedResponse.Header> stored = entry.headers();
+    for (int i = 0; i < stored.size(); i++) {
+      CachedResponse.Header header = stored.get(i);
+      if (notModified && !NOT_MODIFIED_HEADERS.contains(header.name().toLowerCase(Locale.ROOT))) {
         continue;
       }
-      if (replaced.add(name)) {
+      // The stored values replace the name's values on the response, once per name: a stored
+      // response has a handful of headers, so looking back costs less than a set per hit.
+      if (!seenBefore(stored, i)) {
         headers.remove(header.name());
       }
       headers.add(header.name(), header.value());
@@ -63,6 +65,16 @@ final class CachedResponseWriter {
     }
     headers.setContentLength(entry.body().length);
     return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(entry.body())));
+  }
+
+  private static boolean seenBefore(List<CachedResponse.Header> headers, int index) {
+    String name = headers.get(index).name();
+    for (int i = 0; i < index; i++) {
+      if (headers.get(i).name().equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sets {@code X-Cache}, replacing any value (a backend's own included). */

@@ -1,6 +1,5 @@
 package io.sluice.gateway.ratelimit;
 
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -30,9 +29,17 @@ public record RateLimitDecision(
 
   /** The bucket a client is closest to exhausting: the one the legacy headers describe. */
   BucketState tightest() {
-    return buckets.stream()
-        .min(Comparator.comparingLong(BucketState::remaining).thenComparing(b -> b.spec().window()))
-        .orElse(null);
+    // Fewest remaining, then the shortest window; a loop, as every admitted request asks.
+    BucketState tightest = null;
+    for (BucketState bucket : buckets) {
+      if (tightest == null
+          || bucket.remaining() < tightest.remaining()
+          || (bucket.remaining() == tightest.remaining()
+              && bucket.spec().window().compareTo(tightest.spec().window()) < 0)) {
+        tightest = bucket;
+      }
+    }
+    return tightest;
   }
 
   long retryAfterSeconds() {

@@ -1,24 +1,20 @@
 package io.sluice.gateway.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.sluice.gateway.system.Sha256;
 import java.util.HexFormat;
 
 /** The SHA-256 of an API key, in lower-case hex: how user-service stores and finds keys. */
 final class ApiKeyHash {
 
+  private static final HexFormat HEX = HexFormat.of();
+
   private ApiKeyHash() {}
 
   static String of(String key) {
-    return HexFormat.of().formatHex(digest(key));
+    return HEX.formatHex(digest(key));
   }
 
   static byte[] digest(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.of(key);
   }
 }
