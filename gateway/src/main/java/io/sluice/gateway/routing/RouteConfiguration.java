@@ -4,12 +4,17 @@ import io.sluice.gateway.cache.ResponseCacheGatewayFilterFactory;
 import io.sluice.gateway.ratelimit.RateLimitGatewayFilterFactory;
 import io.sluice.gateway.resilience.ResilienceGatewayFilterFactory;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.GatewayFilterSpec;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.accept.ApiVersionStrategy;
 
 /**
  * The route table. Each route names its path patterns, its backend ({@code lb://<service>}) and its
@@ -63,6 +68,20 @@ class RouteConfiguration {
                     .filters(f -> proxyFilters(f, KEYS, allowedMethods, rateLimit, resilience))
                     .uri(USER_SERVICE_URI))
         .build();
+  }
+
+  /** SCG's handler mapping with its route lookup over the routes in memory. */
+  @Bean
+  RouteTableHandlerMapping routePredicateHandlerMapping(
+      FilteringWebHandler webHandler,
+      RouteLocator routeLocator,
+      GlobalCorsProperties globalCorsProperties,
+      Environment environment,
+      ObjectProvider<ApiVersionStrategy> apiVersionStrategy) {
+    RouteTableHandlerMapping mapping =
+        new RouteTableHandlerMapping(webHandler, routeLocator, globalCorsProperties, environment);
+    apiVersionStrategy.ifAvailable(mapping::setApiVersionStrategy);
+    return mapping;
   }
 
   private static GatewayFilterSpec proxyFilters(
