@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.Fuseable;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code SluiceRateLimit}: limits a route by the caller's plan, plus an optional limit of the
@@ -46,13 +49,50 @@ public class RateLimitGatewayFilterFactory
       if (!enabled) {
         return chain.filter(exchange);
       }
-      return subjects
-          .resolve(exchange)
-          .flatMap(subject -> limiter.consume(subject.client(), limits(subject, routeLimit)))
+      Mono<RateLimitSubject> subject = subjects.resolve(exchange);
+      if (subject instanceof Fuseable.ScalarCallable<?> resolved) {
+        return decideNow(resolved, exchange, chain, routeLimit);
+      }
+      return subject
+          .flatMap(known -> limiter.consume(known.client(), limits(known, routeLimit)))
           .map(decision -> admit(exchange, decision))
           .defaultIfEmpty(Boolean.TRUE)
           .flatMap(admitted -> chain.filter(exchange));
     };
+  }
+
+  /**
+   * The common case without reactive steps of its own: the subject is known at once ({@code
+   * Mono.just} or {@code empty}), and so, usually, is the decision (a token from this replica's
+   * lease); the rest of the request then does not run nested inside this filter's operators, which
+   * costs every later signal of the request. A decision that needs Redis is awaited as usual.
+   */
+  private Mono<Void> decideNow(
+      Fuseable.ScalarCallable<?> subject,
+      ServerWebExchange exchange,
+      GatewayFilterChain chain,
+      LimitSpec routeLimit) {
+    try {
+      RateLimitSubject known = (RateLimitSubject) subject.call();
+      if (known == null) {
+        return chain.filter(exchange);
+      }
+      Mono<RateLimitDecision> decision = limiter.consume(known.client(), limits(known, routeLimit));
+      if (!(decision instanceof Fuseable.ScalarCallable<?> immediate)) {
+        return decision
+            .map(made -> admit(exchange, made))
+            .defaultIfEmpty(Boolean.TRUE)
+            .flatMap(admitted -> chain.filter(exchange));
+      }
+      RateLimitDecision made = (RateLimitDecision) immediate.call();
+      if (made != null) {
+        admit(exchange, made);
+      }
+    } catch (Exception e) {
+      // A refusal (admit's problem) or a failed resolver, as the reactive path reports them.
+      return Mono.error(e);
+    }
+    return chain.filter(exchange);
   }
 
   /** Writes the headers; a refusal becomes an error the central handler renders as a problem. */

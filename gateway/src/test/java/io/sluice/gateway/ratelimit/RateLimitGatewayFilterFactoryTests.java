@@ -21,9 +21,16 @@ class RateLimitGatewayFilterFactoryTests {
   private final AtomicInteger forwarded = new AtomicInteger();
 
   private RateLimitGatewayFilterFactory factory(boolean enabled) {
+    return factory(
+        enabled,
+        new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L),
+        exchange -> Mono.just(new RateLimitSubject("key-1", "free")));
+  }
+
+  private RateLimitGatewayFilterFactory factory(
+      boolean enabled, RateLimitProperties.Limit free, RateLimitSubjectResolver subjects) {
     Map<String, Map<String, RateLimitProperties.Limit>> plans = new LinkedHashMap<>();
-    plans.put(
-        "free", Map.of("second", new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L)));
+    plans.put("free", Map.of("second", free));
     RateLimitProperties properties =
         new RateLimitProperties(
             enabled,
@@ -39,8 +46,7 @@ class RateLimitGatewayFilterFactoryTests {
             new LocalRateLimiterStore(),
             properties,
             new SimpleMeterRegistry());
-    return new RateLimitGatewayFilterFactory(
-        limiter, exchange -> Mono.just(new RateLimitSubject("key-1", "free")), properties);
+    return new RateLimitGatewayFilterFactory(limiter, subjects, properties);
   }
 
   private MockServerWebExchange run(GatewayFilter filter) {
@@ -108,5 +114,50 @@ class RateLimitGatewayFilterFactoryTests {
       assertThat(run(filter).getResponse().getHeaders().getFirst("RateLimit")).isNull();
     }
     assertThat(forwarded).hasValue(10);
+  }
+
+  @Test
+  void requestsAdmittedFromTheLeaseCarryTheHeadersToo() {
+    // 1,000/s leases batches of 100 (a tenth of a second's worth): the first request takes the
+    // batch from the store, the next ones are decided from the lease in memory.
+    GatewayFilter filter =
+        factory(
+                true,
+                new RateLimitProperties.Limit(1000, Duration.ofSeconds(1), 1000L),
+                exchange -> Mono.just(new RateLimitSubject("key-1", "free")))
+            .apply(new RateLimitGatewayFilterFactory.Config());
+    for (int i = 0; i < 5; i++) {
+      HttpHeaders headers = run(filter).getResponse().getHeaders();
+      assertThat(headers.getFirst("RateLimit-Policy")).isEqualTo("\"second\";q=1000;w=1");
+      assertThat(headers.getFirst("X-RateLimit-Limit")).isEqualTo("1000");
+    }
+    assertThat(forwarded).hasValue(5);
+  }
+
+  @Test
+  void aResolverAnsweringLaterIsAwaitedAndAnEmptyOneIsNotLimited() {
+    GatewayFilter later =
+        factory(
+                true,
+                new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L),
+                exchange ->
+                    Mono.delay(Duration.ofMillis(5))
+                        .map(ignored -> new RateLimitSubject("key-2", "free")))
+            .apply(new RateLimitGatewayFilterFactory.Config());
+    for (int i = 0; i < 3; i++) {
+      assertThat(run(later).getResponse().getHeaders().getFirst("RateLimit")).isNotNull();
+    }
+    assertThat(run(later).getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+
+    GatewayFilter anonymous =
+        factory(
+                true,
+                new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L),
+                e -> Mono.empty())
+            .apply(new RateLimitGatewayFilterFactory.Config());
+    for (int i = 0; i < 5; i++) {
+      assertThat(run(anonymous).getResponse().getHeaders().getFirst("RateLimit")).isNull();
+    }
+    assertThat(forwarded).hasValue(8);
   }
 }
