@@ -11,11 +11,10 @@ import reactor.core.publisher.Mono;
 /**
  * Gives every request an id: the client's {@code X-Request-Id} when {@linkplain
  * RequestIds#isWellFormed well-formed}, otherwise a generated one. The id is echoed on the response
- * (including error responses, since the header is set before the chain runs), stored as an exchange
- * attribute and put in the Reactor context (and so, with context propagation, in the logging MDC).
- * By default the request itself is rewritten to carry the id too, so that whatever reads its
- * headers sees the same value; a proxy that sets the header on the requests it sends (from {@link
- * RequestIds#of}) turns that off and saves a copy of every request's headers.
+ * (including error responses, since the header is set before the chain runs) and stored as an
+ * exchange attribute. A service's filter also rewrites the request to carry the id, so that
+ * whatever reads its headers sees the same value, and puts it in the Reactor context (and so, with
+ * context propagation, in the logging MDC). A proxy's filter ({@link #forProxy()}) does neither.
  */
 public class RequestIdWebFilter implements WebFilter, Ordered {
 
@@ -24,17 +23,25 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
 
   private final boolean onRequest;
 
-  /** A filter that also puts the id on the request. */
+  private final boolean inContext;
+
+  /** A service's filter: the id also on the request and in the Reactor context. */
   public RequestIdWebFilter() {
-    this(true);
+    this(true, true);
+  }
+
+  private RequestIdWebFilter(boolean onRequest, boolean inContext) {
+    this.onRequest = onRequest;
+    this.inContext = inContext;
   }
 
   /**
-   * @param onRequest whether the request is rewritten to carry the id when the client sent none or
-   *     a malformed one; without it, only the attribute, the context and the response have it
+   * A proxy's filter: the id only in the attribute and on the response. The proxy sets the header
+   * on the requests it sends (from {@link RequestIds#of}) and its log lines name the id themselves,
+   * which spares every request a copy of all its headers and an operator around the rest of it.
    */
-  public RequestIdWebFilter(boolean onRequest) {
-    this.onRequest = onRequest;
+  public static RequestIdWebFilter forProxy() {
+    return new RequestIdWebFilter(false, false);
   }
 
   @Override
@@ -49,7 +56,8 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
           exchange.getRequest().mutate().headers(h -> h.set(SluiceHeaders.REQUEST_ID, id)).build();
       withId = exchange.mutate().request(request).build();
     }
-    return chain.filter(withId).contextWrite(context -> context.put(RequestIds.CONTEXT_KEY, id));
+    Mono<Void> rest = chain.filter(withId);
+    return inContext ? rest.contextWrite(context -> context.put(RequestIds.CONTEXT_KEY, id)) : rest;
   }
 
   @Override

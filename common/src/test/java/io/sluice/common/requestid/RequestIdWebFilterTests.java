@@ -51,14 +51,24 @@ class RequestIdWebFilterTests {
   }
 
   @Test
-  void withoutRewritingTheRequestTheGeneratedIdIsOnlyInTheAttributeAndTheResponse() {
+  void aProxysFilterPutsTheGeneratedIdOnlyInTheAttributeAndTheResponse() {
     MockServerWebExchange exchange =
         MockServerWebExchange.from(
             MockServerHttpRequest.get("/x").header(SluiceHeaders.REQUEST_ID, "bad id\u0007"));
     AtomicReference<ServerWebExchange> seen = new AtomicReference<>();
 
-    new RequestIdWebFilter(false)
-        .filter(exchange, ex -> Mono.fromRunnable(() -> seen.set(ex)))
+    AtomicReference<Boolean> inContext = new AtomicReference<>();
+
+    RequestIdWebFilter.forProxy()
+        .filter(
+            exchange,
+            ex ->
+                Mono.deferContextual(
+                    ctx -> {
+                      seen.set(ex);
+                      inContext.set(ctx.hasKey(RequestIds.CONTEXT_KEY));
+                      return Mono.empty();
+                    }))
         .as(StepVerifier::create)
         .verifyComplete();
 
@@ -66,6 +76,7 @@ class RequestIdWebFilterTests {
     assertThat(echoed).matches("[0-9a-f-]{36}");
     assertThat(RequestIds.of(seen.get())).isEqualTo(echoed);
     assertThat(seen.get().getRequest()).isSameAs(exchange.getRequest());
+    assertThat(inContext.get()).isFalse();
   }
 
   @Test

@@ -29,10 +29,13 @@ class SystemConfiguration {
     return () -> ManagementPortGuard.check(serverPort, managementPort);
   }
 
-  /** The id reaches backends through the proxy's headers (routing's RequestIdHeadersFilter). */
+  /**
+   * The id reaches backends through the proxy's headers (routing's RequestIdHeadersFilter); the
+   * access log and problem renderer read it from the exchange, so no Reactor context entry.
+   */
   @Bean
   RequestIdWebFilter requestIdWebFilter() {
-    return new RequestIdWebFilter(false);
+    return RequestIdWebFilter.forProxy();
   }
 
   @Bean
