@@ -20,11 +20,17 @@ class RateLimitGatewayFilterFactoryTests {
 
   private final AtomicInteger forwarded = new AtomicInteger();
 
+  /** The free plan: 2 requests per second, burst 3. */
+  private static final RateLimitProperties.Limit FREE =
+      new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L);
+
   private RateLimitGatewayFilterFactory factory(boolean enabled) {
-    return factory(
-        enabled,
-        new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L),
-        exchange -> Mono.just(new RateLimitSubject("key-1", "free")));
+    return factory(enabled, FREE, exchange -> Mono.just(new RateLimitSubject("key-1", "free")));
+  }
+
+  /** The route filter, with no route limit, of an enabled limiter with {@code subjects}. */
+  private GatewayFilter filter(RateLimitProperties.Limit free, RateLimitSubjectResolver subjects) {
+    return factory(true, free, subjects).apply(new RateLimitGatewayFilterFactory.Config());
   }
 
   private RateLimitGatewayFilterFactory factory(
@@ -121,11 +127,9 @@ class RateLimitGatewayFilterFactoryTests {
     // 1,000/s leases batches of 100 (a tenth of a second's worth): the first request takes the
     // batch from the store, the next ones are decided from the lease in memory.
     GatewayFilter filter =
-        factory(
-                true,
-                new RateLimitProperties.Limit(1000, Duration.ofSeconds(1), 1000L),
-                exchange -> Mono.just(new RateLimitSubject("key-1", "free")))
-            .apply(new RateLimitGatewayFilterFactory.Config());
+        filter(
+            new RateLimitProperties.Limit(1000, Duration.ofSeconds(1), 1000L),
+            exchange -> Mono.just(new RateLimitSubject("key-1", "free")));
     for (int i = 0; i < 5; i++) {
       HttpHeaders headers = run(filter).getResponse().getHeaders();
       assertThat(headers.getFirst("RateLimit-Policy")).isEqualTo("\"second\";q=1000;w=1");
@@ -137,24 +141,17 @@ class RateLimitGatewayFilterFactoryTests {
   @Test
   void aResolverAnsweringLaterIsAwaitedAndAnEmptyOneIsNotLimited() {
     GatewayFilter later =
-        factory(
-                true,
-                new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L),
-                exchange ->
-                    Mono.delay(Duration.ofMillis(5))
-                        .map(ignored -> new RateLimitSubject("key-2", "free")))
-            .apply(new RateLimitGatewayFilterFactory.Config());
+        filter(
+            FREE,
+            exchange ->
+                Mono.delay(Duration.ofMillis(5))
+                    .map(ignored -> new RateLimitSubject("key-2", "free")));
     for (int i = 0; i < 3; i++) {
       assertThat(run(later).getResponse().getHeaders().getFirst("RateLimit")).isNotNull();
     }
     assertThat(run(later).getResponse().getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
 
-    GatewayFilter anonymous =
-        factory(
-                true,
-                new RateLimitProperties.Limit(2, Duration.ofSeconds(1), 3L),
-                e -> Mono.empty())
-            .apply(new RateLimitGatewayFilterFactory.Config());
+    GatewayFilter anonymous = filter(FREE, exchange -> Mono.empty());
     for (int i = 0; i < 5; i++) {
       assertThat(run(anonymous).getResponse().getHeaders().getFirst("RateLimit")).isNull();
     }
