@@ -8,6 +8,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -36,6 +37,12 @@ class SystemConfiguration {
   @Bean
   RequestIdWebFilter requestIdWebFilter() {
     return RequestIdWebFilter.forProxy();
+  }
+
+  /** Sluice's web filters chained directly to each other (see the class). */
+  @Bean
+  WebHttpHandlerBuilderCustomizer edgeWebFilters() {
+    return EdgeWebFilters.customizer();
   }
 
   @Bean
