@@ -53,11 +53,10 @@ public class RateLimitGatewayFilterFactory
       if (subject instanceof Fuseable.ScalarCallable<?> resolved) {
         return decideNow(resolved, exchange, chain, routeLimit);
       }
-      return subject
-          .flatMap(known -> limiter.consume(known.client(), limits(known, routeLimit)))
-          .map(decision -> admit(exchange, decision))
-          .defaultIfEmpty(Boolean.TRUE)
-          .flatMap(admitted -> chain.filter(exchange));
+      return proceedAfter(
+          subject.flatMap(known -> limiter.consume(known.client(), limits(known, routeLimit))),
+          exchange,
+          chain);
     };
   }
 
@@ -79,10 +78,7 @@ public class RateLimitGatewayFilterFactory
       }
       Mono<RateLimitDecision> decision = limiter.consume(known.client(), limits(known, routeLimit));
       if (!(decision instanceof Fuseable.ScalarCallable<?> immediate)) {
-        return decision
-            .map(made -> admit(exchange, made))
-            .defaultIfEmpty(Boolean.TRUE)
-            .flatMap(admitted -> chain.filter(exchange));
+        return proceedAfter(decision, exchange, chain);
       }
       RateLimitDecision made = (RateLimitDecision) immediate.call();
       if (made != null) {
@@ -93,6 +89,15 @@ public class RateLimitGatewayFilterFactory
       return Mono.error(e);
     }
     return chain.filter(exchange);
+  }
+
+  /** The request goes on once {@code decision} admits it (or is empty: nothing to limit). */
+  private static Mono<Void> proceedAfter(
+      Mono<RateLimitDecision> decision, ServerWebExchange exchange, GatewayFilterChain chain) {
+    return decision
+        .map(made -> admit(exchange, made))
+        .defaultIfEmpty(Boolean.TRUE)
+        .flatMap(admitted -> chain.filter(exchange));
   }
 
   /** Writes the headers; a refusal becomes an error the central handler renders as a problem. */

@@ -1,6 +1,9 @@
 package io.sluice.gateway.support;
 
+import io.sluice.gateway.GatewayApplication;
 import java.time.Duration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Shared settings of gateway integration tests. */
@@ -15,6 +18,19 @@ public final class Gateways {
   public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
   private Gateways() {}
+
+  /**
+   * A gateway process of its own on random ports, routing to {@code userServiceUris}; its port is
+   * the context's {@code local.server.port}.
+   */
+  public static ConfigurableApplicationContext start(String userServiceUris) {
+    return new SpringApplicationBuilder(GatewayApplication.class)
+        .run(
+            "--server.port=0",
+            "--management.server.port=0",
+            "--sluice.routing.user-service-uris=" + userServiceUris,
+            "--sluice.security.internal-auth-secret=" + SECRET);
+  }
 
   /**
    * A client for a running gateway, authenticated with the administrator key; generous timeout,

@@ -2,14 +2,12 @@ package io.sluice.gateway.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.gateway.GatewayApplication;
 import io.sluice.gateway.support.Gateways;
 import io.sluice.gateway.support.StubBackend;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.web.server.WebFilter;
@@ -26,13 +24,7 @@ class EdgeWebFiltersWiringTests {
   @BeforeAll
   static void start() {
     backend = StubBackend.start("wiring");
-    gateway =
-        new SpringApplicationBuilder(GatewayApplication.class)
-            .run(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--sluice.routing.user-service-uris=" + backend.uri(),
-                "--sluice.security.internal-auth-secret=" + Gateways.SECRET);
+    gateway = Gateways.start(backend.uri());
   }
 
   @AfterAll

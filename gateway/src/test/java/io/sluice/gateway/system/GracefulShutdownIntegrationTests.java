@@ -2,7 +2,6 @@ package io.sluice.gateway.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.gateway.GatewayApplication;
 import io.sluice.gateway.support.Gateways;
 import io.sluice.gateway.support.StubBackend;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -22,13 +20,7 @@ class GracefulShutdownIntegrationTests {
   @Test
   void inFlightRequestsFinishNewOnesAreRefusedAndTheProcessStopsInTime() throws Exception {
     try (StubBackend backend = StubBackend.start("slow")) {
-      ConfigurableApplicationContext gateway =
-          new SpringApplicationBuilder(GatewayApplication.class)
-              .run(
-                  "--server.port=0",
-                  "--management.server.port=0",
-                  "--sluice.routing.user-service-uris=" + backend.uri(),
-                  "--sluice.security.internal-auth-secret=" + Gateways.SECRET);
+      ConfigurableApplicationContext gateway = Gateways.start(backend.uri());
       int port = gateway.getEnvironment().getProperty("local.server.port", Integer.class);
       WebClient client =
           WebClient.builder()

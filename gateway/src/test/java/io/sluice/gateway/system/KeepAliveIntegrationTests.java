@@ -2,7 +2,6 @@ package io.sluice.gateway.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.gateway.GatewayApplication;
 import io.sluice.gateway.support.Gateways;
 import io.sluice.gateway.support.StubBackend;
 import io.sluice.testsupport.RawHttpConnection;
@@ -12,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -29,13 +27,7 @@ class KeepAliveIntegrationTests {
   @BeforeAll
   static void start() {
     backend = StubBackend.start("slow");
-    gateway =
-        new SpringApplicationBuilder(GatewayApplication.class)
-            .run(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--sluice.routing.user-service-uris=" + backend.uri(),
-                "--sluice.security.internal-auth-secret=" + Gateways.SECRET);
+    gateway = Gateways.start(backend.uri());
     port = gateway.getEnvironment().getProperty("local.server.port", Integer.class);
   }
 
