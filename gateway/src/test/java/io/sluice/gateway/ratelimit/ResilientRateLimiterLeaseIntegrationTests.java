@@ -70,11 +70,14 @@ class ResilientRateLimiterLeaseIntegrationTests {
     ResilientRateLimiter replicaB = limiter(storeB, frozenClock::get);
 
     long start = System.nanoTime();
-    long admitted = admittedAlternately(replicaA, replicaB, "calls", 800, 8);
+    long admitted = admittedAlternately(replicaA, replicaB, "calls", 700, 8);
     double elapsedSeconds = (System.nanoTime() - start) / 1e9;
 
-    assertThat(admitted).isEqualTo(800);
-    // 400 requests each; a batch serves 100 of them, and requests arriving during a refill take
+    // Each replica holds at most 1.25 batches unused (a quarter left and a renewal ahead), so
+    // the first refusal can come only after 1000 - 2 × 125 = 750 admissions: a burst of 700 is
+    // admitted whole however the leases and renewals interleave.
+    assertThat(admitted).isEqualTo(700);
+    // 350 requests each; a batch serves 100 of them, and requests arriving during a refill take
     // a single token each.
     assertThat(storeA.calls()).isLessThan(40);
     assertThat(storeB.calls()).isLessThan(40);
