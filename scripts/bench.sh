@@ -17,6 +17,9 @@
 #   stock_scg_ratelimit  stock SCG, RequestRateLimiter/RedisRateLimiter keyed by X-API-Key
 #                        (profile "ratelimit"; limits far above the load, nothing refused)
 #   stock_scg_cache      stock SCG, LocalResponseCache=60s,10MB (profile "cache"): every request a hit
+#   sluice_bare          Sluice's proxy path alone: authentication, rate limiting and the cache off
+#                        (SLUICE_API_KEYS_ENABLED=false, SLUICE_RATELIMIT_ENABLED=false,
+#                        SLUICE_CACHE_ENABLED=false), the row to set beside stock SCG's bare route
 #   sluice               Sluice, auth + rate limit on, cache off (SLUICE_CACHE_ENABLED=false)
 #   sluice_no_ratelimit  Sluice, auth on, rate limit off, cache off (+ SLUICE_RATELIMIT_ENABLED=false)
 #   sluice_cache_redis   Sluice, auth + rate limit on, cache on, near cache off
@@ -28,8 +31,8 @@
 # JDK_JAVA_OPTIONS and ENTRYPOINT flags and its MALLOC_ARENA_MAX, read from the Dockerfile.
 # Every Sluice scenario raises the admin key's plan (partner, 10,000/s) to 1,000,000/s, like the
 # stock limiter's, so a fast run is never refused. Authentication (X-API-Key, the admin key) stays on
-# in all of them: sluice.api-keys.enabled=false would also end rate limiting, which counts against
-# the authenticated key, so it cannot show what authentication alone costs.
+# in all of them but sluice_bare: sluice.api-keys.enabled=false also ends rate limiting, which
+# counts against the authenticated key, so authentication alone cannot be measured.
 #
 # Environment (all optional):
 #   BENCH_SCENARIOS     scenarios to run, in order (default: all of the above, in that order)
@@ -65,7 +68,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-ALL_SCENARIOS="direct nginx stock_scg stock_scg_ratelimit stock_scg_cache sluice sluice_no_ratelimit sluice_cache_redis sluice_cache_near sluice_jvm_defaults"
+ALL_SCENARIOS="direct nginx stock_scg sluice_bare stock_scg_ratelimit stock_scg_cache sluice sluice_no_ratelimit sluice_cache_redis sluice_cache_near sluice_jvm_defaults"
 SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
@@ -452,8 +455,19 @@ scenario_stock_scg_cache() {
   stop_pid "$pid"
 }
 
-# Sluice's proxy path: authentication and rate limiting on, the response cache off (with it on,
-# every request of the benchmark would be a cache hit).
+# Sluice's proxy path alone, as stock SCG's bare route: no authentication (callers anonymous), no
+# rate limiting, no cache. Request id, access log, metrics and tracing, load balancing, retries and
+# the circuit breaker stay on: they are part of every Sluice route.
+scenario_sluice_bare() {
+  start_sluice SLUICE_API_KEYS_ENABLED=false SLUICE_RATELIMIT_ENABLED=false SLUICE_CACHE_ENABLED=false
+  local pid=$LAST_PID
+  measure sluice_bare "Sluice gateway, bare route (auth, rate limit, cache off)" \
+    "http://127.0.0.1:$SLUICE_PORT$REQUEST_PATH" "$pid"
+  stop_pid "$pid"
+}
+
+# Authentication and rate limiting on, the response cache off (with it on, every request of the
+# benchmark would be a cache hit).
 scenario_sluice() {
   start_sluice SLUICE_CACHE_ENABLED=false
   local pid=$LAST_PID
@@ -572,7 +586,7 @@ report() {
   targets=$(target_lines)
   if [[ -n "$targets" ]]; then
     echo
-    echo "Targets (issue: 2 cores, 64 connections; \`sluice\` is Sluice with auth + rate limit on, cache off):"
+    echo "Targets (issues: 2 cores, 64 connections; \`sluice_bare\` is Sluice's proxy path alone, \`sluice\` the same with auth + rate limit on, cache off):"
     echo
     echo "$targets"
   fi
@@ -619,17 +633,24 @@ target_ratio() { # what numerator-scenario denominator-scenario min
     else printf "- %s >= %sx: %.2fx, %s\n", w, m, r, (r >= m ? "met" : "MISSED") }'
 }
 
+# "- <what> p99 <= 5 ms: ..." and "- <what> RSS <= 256 MiB: ..." for one scenario, if it ran.
+target_latency_memory() { # scenario what
+  local p99 rss
+  p99=$(value_of "$1" 5)
+  rss=$(value_of "$1" 6)
+  [[ -n "$p99" ]] || return 0
+  awk -v w="$2" -v p="$p99" -v r="$rss" 'BEGIN {
+    printf "- %s p99 <= 5 ms: %.2f ms, %s\n", w, p, (p <= 5 ? "met" : "MISSED")
+    printf "- %s RSS <= 256 MiB: %d MiB, %s\n", w, r, (r <= 256 ? "met" : "MISSED") }'
+}
+
 # The targets whose rows are in this run.
 target_lines() {
-  target_ratio "Sluice throughput vs NGINX proxy" sluice nginx 0.5
-  local p99 rss
-  p99=$(value_of sluice 5)
-  rss=$(value_of sluice 6)
-  if [[ -n "$p99" ]]; then
-    awk -v p="$p99" -v r="$rss" 'BEGIN {
-      printf "- Sluice p99 <= 5 ms: %.2f ms, %s\n", p, (p <= 5 ? "met" : "MISSED")
-      printf "- Sluice RSS <= 256 MiB: %d MiB, %s\n", r, (r <= 256 ? "met" : "MISSED") }'
-  fi
+  target_ratio "Sluice proxy path (bare route) vs NGINX proxy" sluice_bare nginx 0.5
+  target_ratio "Sluice proxy path (bare route) vs stock SCG bare route" sluice_bare stock_scg -
+  target_latency_memory sluice_bare "Sluice proxy path (bare route)"
+  target_ratio "Sluice auth + rate limit on vs NGINX proxy" sluice nginx -
+  target_latency_memory sluice "Sluice auth + rate limit on"
   target_ratio "Sluice auth + rate limit on vs stock SCG with RedisRateLimiter" sluice stock_scg_ratelimit 1.0
   target_ratio "Sluice rate limit on vs off (aim)" sluice sluice_no_ratelimit 0.9
   target_ratio "Sluice cache hit as shipped (near cache on) vs stock SCG LocalResponseCache hit" sluice_cache_near stock_scg_cache 0.8
