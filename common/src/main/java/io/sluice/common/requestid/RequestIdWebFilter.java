@@ -21,18 +21,16 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
   /** Runs before security and everything else so that even a rejected request has an id. */
   public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
 
-  private final boolean onRequest;
-
-  private final boolean inContext;
+  /** Whether the id also goes on the request and in the Reactor context (a service's filter). */
+  private final boolean service;
 
   /** A service's filter: the id also on the request and in the Reactor context. */
   public RequestIdWebFilter() {
-    this(true, true);
+    this(true);
   }
 
-  private RequestIdWebFilter(boolean onRequest, boolean inContext) {
-    this.onRequest = onRequest;
-    this.inContext = inContext;
+  private RequestIdWebFilter(boolean service) {
+    this.service = service;
   }
 
   /**
@@ -41,7 +39,7 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
    * which spares every request a copy of all its headers and an operator around the rest of it.
    */
   public static RequestIdWebFilter forProxy() {
-    return new RequestIdWebFilter(false, false);
+    return new RequestIdWebFilter(false);
   }
 
   @Override
@@ -51,13 +49,13 @@ public class RequestIdWebFilter implements WebFilter, Ordered {
     exchange.getAttributes().put(RequestIds.ATTRIBUTE, id);
     exchange.getResponse().getHeaders().set(SluiceHeaders.REQUEST_ID, id);
     ServerWebExchange withId = exchange;
-    if (onRequest && !id.equals(offered)) {
+    if (service && !id.equals(offered)) {
       ServerHttpRequest request =
           exchange.getRequest().mutate().headers(h -> h.set(SluiceHeaders.REQUEST_ID, id)).build();
       withId = exchange.mutate().request(request).build();
     }
     Mono<Void> rest = chain.filter(withId);
-    return inContext ? rest.contextWrite(context -> context.put(RequestIds.CONTEXT_KEY, id)) : rest;
+    return service ? rest.contextWrite(context -> context.put(RequestIds.CONTEXT_KEY, id)) : rest;
   }
 
   @Override
